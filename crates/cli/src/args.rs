@@ -1,0 +1,150 @@
+//! Command-line arguments: the raw clap layer, then the checked configuration
+//! the commands use.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// detente: who deals with whom, how relations move between confrontation and
+/// cooperation, and where every fact comes from.
+#[derive(Debug, Parser)]
+#[command(name = "detente", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// Store folder (created and filled with the bundled facts on first use).
+    /// Default: `detente` under the user's data folder, e.g. ~/.local/share/detente.
+    #[arg(long, global = true, env = "DETENTE_STORE", value_name = "PATH")]
+    pub store: Option<PathBuf>,
+
+    /// Output format. `md` is for `report`.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// Answer as of this date (YYYY, YYYY-MM or YYYY-MM-DD; a partial date means
+    /// its first day). Default: today.
+    #[arg(long, global = true, value_name = "DATE")]
+    pub as_of: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Aligned text for people.
+    Table,
+    /// JSON with stable field names, for scripts.
+    Json,
+    /// CSV with a header row.
+    Csv,
+    /// Markdown (report only).
+    Md,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// An actor: names, codes, kind, memberships.
+    Actor {
+        /// ISO3 code, organisation id, COW code or name (e.g. RUS, NATO, 365, Russia).
+        actor: String,
+    },
+    /// The relations of an actor as of a date, each with its citation.
+    Relations {
+        /// The actor.
+        actor: String,
+        /// Only this kind (diplomatic, stance, alliance, conflict, sanction, aid, mediation ...).
+        #[arg(long)]
+        kind: Option<String>,
+        /// Only this status (e.g. none, severed, positive, hostile).
+        #[arg(long)]
+        status: Option<String>,
+    },
+    /// The timeline of two actors, oldest first, every entry cited.
+    History {
+        /// One actor.
+        a: String,
+        /// The other actor.
+        b: String,
+    },
+    /// A treaty: parties, steps, terms and its status as of a date.
+    Treaty {
+        /// Treaty id or name (e.g. new-start, jcpoa, "Minsk Agreements").
+        treaty: String,
+    },
+    /// List facts, by source or by full-text search.
+    Facts {
+        /// Only facts drawn from this source (see `detente sources`).
+        #[arg(long)]
+        source: Option<String>,
+        /// Full-text search over facts and their quotes, best match first.
+        #[arg(long)]
+        search: Option<String>,
+    },
+    /// The sources the atlas holds, with their fact counts.
+    Sources,
+    /// One readable report of an actor's foreign relations as of a date.
+    Report {
+        /// The actor.
+        actor: String,
+    },
+    /// Add facts of your own.
+    Fact {
+        #[command(subcommand)]
+        action: FactAction,
+    },
+}
+
+/// `detente fact ...`
+#[derive(Debug, Subcommand)]
+pub enum FactAction {
+    /// Add the cited facts of a TOML file, checked first, in one transaction.
+    Add {
+        /// The curated file (see crates/atlas/facts/ for the format).
+        #[arg(long)]
+        file: PathBuf,
+    },
+}
+
+/// The checked configuration every command runs with.
+#[derive(Debug)]
+pub struct RunConfig {
+    /// Store folder.
+    pub store: PathBuf,
+    /// Output format.
+    pub format: Format,
+    /// The day questions are asked about.
+    pub as_of: NaiveDate,
+    /// Whether the date was given at year or month precision.
+    pub as_of_given: Option<String>,
+}
+
+impl TryFrom<&Cli> for RunConfig {
+    type Error = anyhow::Error;
+
+    fn try_from(cli: &Cli) -> anyhow::Result<RunConfig> {
+        let store = match &cli.store {
+            Some(p) => p.clone(),
+            None => detente::Store::default_root()?,
+        };
+        let as_of = match &cli.as_of {
+            None => chrono::Utc::now().date_naive(),
+            Some(s) => s
+                .parse::<detente::PartialDate>()
+                .with_context(|| format!("--as-of {s:?}"))?
+                .first_day(),
+        };
+        let md_ok = matches!(cli.command, Command::Report { .. });
+        if cli.format == Format::Md && !md_ok {
+            bail!("--format md is only available for `detente report`; use table, json or csv");
+        }
+        Ok(RunConfig {
+            store,
+            format: cli.format,
+            as_of,
+            as_of_given: cli.as_of.clone(),
+        })
+    }
+}

@@ -1,0 +1,49 @@
+//! The `detente` command line.
+//!
+//! Exit status: 0 when answered; 1 on an error (bad input, unknown actor,
+//! rejected file, store failure); 2 on a usage error; 3 when the atlas holds no
+//! fact that answers the question (which is not the same as "no").
+
+mod args;
+mod commands;
+mod output;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use args::{Cli, RunConfig};
+use commands::Outcome;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(&cli) {
+        Ok(Outcome::Answered) => ExitCode::SUCCESS,
+        Ok(Outcome::NoAnswer(why)) => {
+            eprintln!("detente: no answer: {why}");
+            ExitCode::from(3)
+        }
+        Err(err) => {
+            // A closed pipe (`detente facts | head`) is a normal way to stop reading.
+            if err
+                .chain()
+                .filter_map(|e| e.downcast_ref::<std::io::Error>())
+                .any(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("detente: error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: &Cli) -> anyhow::Result<Outcome> {
+    let cfg = RunConfig::try_from(cli)?;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let outcome = commands::run(&cfg, &cli.command, &mut out)?;
+    out.flush()?;
+    Ok(outcome)
+}

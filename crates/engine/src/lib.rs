@@ -1,0 +1,103 @@
+//! detente: an engine for the world's foreign relations.
+//!
+//! This crate is the one entry point the command line and the HTTP server use,
+//! so both give the same answers. A [`Store`] is a folder holding detente's
+//! embedded storage; today that is the atlas (`atlas.sqlite`), the temporal
+//! knowledge base of actors and cited facts.
+//!
+//! ```text
+//!            detente-cli ─┐
+//!                         ├─▶ detente::Store ─▶ detente-atlas (SQLite) ─▶ detente-core
+//!        detente-server ──┘
+//! ```
+//!
+//! ```
+//! let dir = tempfile::tempdir()?;
+//! let store = detente::Store::open(dir.path())?;
+//! let day = chrono::NaiveDate::from_ymd_opt(2022, 1, 1).unwrap();
+//! let treaty = store.atlas().treaty("new-start", day)?;
+//! assert_eq!(treaty.terms[0].value, 1550.0);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![deny(missing_docs)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::print_stdout))]
+
+use std::path::{Path, PathBuf};
+
+pub use detente_atlas::{
+    Actor, Atlas, FactRow, LoadSummary, RelationAnswer, RelationFilter, RelationRow, Report,
+    ReportItem, ReportSection, SourceRow, TreatyAnswer, TreatyStep, TreatyTerm, format_number,
+};
+pub use detente_core::{Holding, PartialDate, Precision, ValidityInterval};
+
+/// Errors of the facade.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The atlas failed or refused input.
+    #[error(transparent)]
+    Atlas(#[from] detente_atlas::Error),
+    /// The store folder could not be created or used.
+    #[error("store folder {path}: {source}")]
+    Folder {
+        /// The folder.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// No default store location could be found.
+    #[error("no home or data folder is known; give the store with --store PATH or DETENTE_STORE")]
+    NoDefaultLocation,
+}
+
+/// Result with [`Error`] as its default error type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// detente's embedded storage: one folder.
+#[derive(Debug)]
+pub struct Store {
+    root: PathBuf,
+    atlas: Atlas,
+}
+
+impl Store {
+    /// The default store folder: `detente` under the user's data folder
+    /// (`$XDG_DATA_HOME/detente` or `~/.local/share/detente` on Linux,
+    /// `~/Library/Application Support/detente` on macOS).
+    pub fn default_root() -> Result<PathBuf> {
+        dirs::data_dir()
+            .map(|d| d.join("detente"))
+            .ok_or(Error::NoDefaultLocation)
+    }
+
+    /// Opens the store in `root`, creating the folder and filling a new atlas
+    /// with the bundled facts on first use.
+    ///
+    /// Fails when the folder cannot be created or the atlas cannot be opened.
+    pub fn open(root: &Path) -> Result<Store> {
+        std::fs::create_dir_all(root).map_err(|source| Error::Folder {
+            path: root.to_path_buf(),
+            source,
+        })?;
+        let atlas = Atlas::open(&root.join("atlas.sqlite"))?;
+        Ok(Store {
+            root: root.to_path_buf(),
+            atlas,
+        })
+    }
+
+    /// The store folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The atlas, for questions.
+    pub fn atlas(&self) -> &Atlas {
+        &self.atlas
+    }
+
+    /// The atlas, for adding facts.
+    pub fn atlas_mut(&mut self) -> &mut Atlas {
+        &mut self.atlas
+    }
+}
