@@ -300,6 +300,9 @@ pub struct Known {
     pub events: HashSet<String>,
     /// Source ids.
     pub sources: HashSet<String>,
+    /// Actor ids (upper-cased) that a file may define again: those of bundled
+    /// files being reloaded.
+    pub replaceable_actors: HashSet<String>,
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -366,7 +369,9 @@ pub fn parse(file: &str, text: &str, known: &Known) -> Result<Batch, Problems> {
     for a in &raw.actor {
         checker.line = line_of(text, a.span().start);
         let a = a.get_ref();
-        if !seen_actors.insert(a.id.to_uppercase()) || known.actors.contains(&a.id.to_uppercase()) {
+        let id = a.id.to_uppercase();
+        let in_store = known.actors.contains(&id) && !known.replaceable_actors.contains(&id);
+        if !seen_actors.insert(id) || in_store {
             checker.fail(format!("actor {:?} is defined twice", a.id));
         }
         if let Some(actor) = checker.actor(a) {
@@ -406,11 +411,15 @@ pub fn parse(file: &str, text: &str, known: &Known) -> Result<Batch, Problems> {
         }
     }
     let mut uncovered = Vec::new();
+    let mut seen_paras = HashSet::new();
     for u in &raw.uncovered {
         checker.line = line_of(text, u.span().start);
         let u = u.get_ref();
         if u.reason.trim().is_empty() {
             checker.fail("an uncovered paragraph needs a reason".into());
+        }
+        if !seen_paras.insert(u.para) {
+            checker.fail(format!("paragraph {} is excused twice", u.para));
         }
         uncovered.push(Uncovered {
             paragraph: u.para,

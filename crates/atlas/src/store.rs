@@ -96,7 +96,8 @@ impl Atlas {
         tx.execute("DELETE FROM sources WHERE origin = 'bundled'", [])?;
         insert_states(&tx)?;
         for f in bundled::FILES {
-            let known = known_ids(&tx)?;
+            let mut known = known_ids(&tx)?;
+            known.replaceable_actors = replaceable_actors(&tx)?;
             let batch = curated::parse(f.name, f.text, &known).map_err(Error::Invalid)?;
             write_batch(&tx, &batch, "bundled", f.name)?;
         }
@@ -222,6 +223,20 @@ fn known_ids(tx: &Transaction<'_>) -> Result<Known> {
     Ok(k)
 }
 
+/// Actors defined by bundled curated files (not the states table, not users).
+fn replaceable_actors(tx: &Transaction<'_>) -> Result<std::collections::HashSet<String>> {
+    let mut stmt = tx.prepare(
+        "SELECT a.id FROM actors a WHERE a.source <> ?1
+           AND a.source NOT IN (SELECT id FROM sources WHERE origin = 'user')",
+    )?;
+    let rows = stmt.query_map([bundled::STATES_SOURCE], |r| r.get::<_, String>(0))?;
+    let mut out = std::collections::HashSet::new();
+    for r in rows {
+        out.insert(r?.to_uppercase());
+    }
+    Ok(out)
+}
+
 fn write_batch(
     tx: &Transaction<'_>,
     batch: &Batch,
@@ -247,7 +262,10 @@ fn write_batch(
     for a in &batch.actors {
         tx.execute(
             "INSERT INTO actors (id, kind, name, successor, description, source)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, name = excluded.name,
+                 successor = excluded.successor, description = excluded.description,
+                 source = excluded.source",
             params![a.id, a.kind, a.name, a.successor, a.description, s.id],
         )?;
         for n in std::iter::once(&a.name).chain(&a.aliases) {
