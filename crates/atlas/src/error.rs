@@ -31,7 +31,11 @@ impl fmt::Display for Problems {
             if n == 1 { "" } else { "s" }
         )?;
         for p in &self.items {
-            write!(f, "\n  {}:{}: {}", self.file, p.line, p.reason)?;
+            if p.line == 0 {
+                write!(f, "\n  {}: {}", self.file, p.reason)?;
+            } else {
+                write!(f, "\n  {}:{}: {}", self.file, p.line, p.reason)?;
+            }
         }
         Ok(())
     }
@@ -86,7 +90,7 @@ pub enum Error {
         known: i64,
     },
     /// Reading a file failed.
-    #[error("reading {path}: {source}")]
+    #[error("reading {path}")]
     Io {
         /// The file.
         path: PathBuf,

@@ -217,8 +217,16 @@ fn relations(
                     };
                 }
                 let mut valid = span(&r.valid_from, &r.valid_to);
+                // The full caveat is in JSON and CSV; the table keeps a tag.
                 if let Some(c) = &r.caveat {
-                    valid = format!("{valid}\n({c})");
+                    let tag = if c.starts_with("start unknown") {
+                        "start unknown*"
+                    } else if c.starts_with("year-precision") {
+                        "year precision*"
+                    } else {
+                        "month precision*"
+                    };
+                    valid = format!("{valid}\n{tag}");
                 }
                 t.add_row(vec![
                     with,
@@ -231,6 +239,16 @@ fn relations(
             }
             if !ans.relations.is_empty() {
                 writeln!(out, "{t}")?;
+                let mut notes: Vec<&str> = ans
+                    .relations
+                    .iter()
+                    .filter_map(|r| r.caveat.as_deref())
+                    .collect();
+                notes.sort_unstable();
+                notes.dedup();
+                for n in notes {
+                    writeln!(out, "* {n}")?;
+                }
             }
         }
     }

@@ -38,7 +38,7 @@ pub enum Error {
     #[error(transparent)]
     Atlas(#[from] detente_atlas::Error),
     /// The store folder could not be created or used.
-    #[error("store folder {path}: {source}")]
+    #[error("store folder {path}")]
     Folder {
         /// The folder.
         path: PathBuf,

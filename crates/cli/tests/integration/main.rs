@@ -1,0 +1,29 @@
+//! Golden tests of the `detente` binary: stdout, stderr and exit status of
+//! every command in every format, and of bad input.
+
+mod bad_input;
+mod commands;
+
+use std::path::Path;
+use std::process::Command;
+
+use insta_cmd::get_cargo_bin;
+
+/// The binary, run in `dir` with its store in `dir/store`. Paths in arguments
+/// are relative to `dir`, so snapshots do not depend on where the temp folder
+/// is. Every test passes `--as-of` where the answer depends on the day.
+pub fn detente(dir: &Path) -> Command {
+    let mut cmd = Command::new(get_cargo_bin("detente"));
+    cmd.current_dir(dir)
+        .env("DETENTE_STORE", "store")
+        .env_remove("RUST_LOG");
+    cmd
+}
+
+/// Runs `body` with temp paths in the output replaced by `[TMP]`.
+pub fn with_filters(body: impl FnOnce()) {
+    let mut settings = insta::Settings::clone_current();
+    settings.add_filter(r"/tmp/[^\s:]+", "[TMP]");
+    settings.add_filter(r"detente \d+\.\d+\.\d+", "detente [VERSION]");
+    settings.bind(body);
+}
