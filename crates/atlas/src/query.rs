@@ -57,8 +57,10 @@ pub struct RelationRow {
     pub kind: String,
     /// Relation status.
     pub status: String,
-    /// Event the relation concerns (a conflict being mediated).
+    /// Event the relation concerns (a conflict being mediated), by id.
     pub about: Option<String>,
+    /// That event's name.
+    pub about_name: Option<String>,
     /// Start, as precise as the source gives it; empty when unknown.
     pub valid_from: Option<String>,
     /// End; empty while it holds.
@@ -359,6 +361,7 @@ impl Atlas {
                         kind: r.get(2)?,
                         status: r.get(3)?,
                         about: r.get(4)?,
+                        about_name: None,
                         valid_from: r.get(5)?,
                         valid_to: r.get(6)?,
                         directed: r.get(7)?,
@@ -377,6 +380,11 @@ impl Atlas {
                 let asserted = self.asserted_of(&row.source)?;
                 row.subject_name = self.name_of(&subject)?;
                 row.object_name = object.as_deref().map(|o| self.name_of(o)).transpose()?;
+                row.about_name = row
+                    .about
+                    .as_deref()
+                    .map(|e| self.event_name(e))
+                    .transpose()?;
                 match interval.holding_on_asserted(as_of, asserted) {
                     Holding::Holds => {
                         row.caveat = caveat(&interval, as_of, asserted);

@@ -25,6 +25,8 @@ pub struct ReportItem {
     pub quote: String,
     /// What the line rests on, when not a day-precise interval.
     pub caveat: Option<String>,
+    /// How firmly the source states it (stated, reported, hedged, claimed, disputed).
+    pub confidence: String,
 }
 
 /// A titled group of lines.
@@ -64,8 +66,7 @@ const TENSE: &[&str] = &[
     "unfavourable",
 ];
 
-fn item(row: &RelationRow, actor: &str, text: String) -> ReportItem {
-    let _ = actor;
+fn item(row: &RelationRow, text: String) -> ReportItem {
     ReportItem {
         text,
         valid_from: row.valid_from.clone(),
@@ -74,6 +75,7 @@ fn item(row: &RelationRow, actor: &str, text: String) -> ReportItem {
         paragraph: row.paragraph,
         quote: row.quote.clone(),
         caveat: row.caveat.clone(),
+        confidence: row.confidence.clone(),
     }
 }
 
@@ -85,11 +87,11 @@ fn counterpart(row: &RelationRow, lineage: &[String]) -> String {
         Some(row.subject_name.clone())
     };
     let mut text = other.unwrap_or_default();
-    if let Some(about) = &row.about {
+    if let Some(about) = row.about_name.as_ref().or(row.about.as_ref()) {
         if text.is_empty() {
-            text = about.replace('-', " ");
+            text = about.clone();
         } else {
-            text = format!("{text} (in {})", about.replace('-', " "));
+            text = format!("{text} (re: {about})");
         }
     }
     if row.directed {
@@ -184,7 +186,7 @@ impl Atlas {
                 (k, s) => ("diplomacy", format!("{who}: {k} {}", s.replace('_', " "))),
             };
             let i = idx(key, &sections);
-            sections[i].items.push(item(row, &a.id, text));
+            sections[i].items.push(item(row, text));
         }
         // Treaties the actor (or a predecessor) is party to, with their status then.
         let ti = idx("treaties", &sections);
@@ -227,6 +229,7 @@ impl Atlas {
                 paragraph: ans.paragraph,
                 quote: ans.quote,
                 caveat: None,
+                confidence: "stated".into(),
             });
         }
         for (ty, key) in [
@@ -252,6 +255,7 @@ impl Atlas {
                     paragraph: f.paragraph,
                     quote: f.quote,
                     caveat: None,
+                    confidence: f.confidence,
                 });
             }
         }
@@ -260,7 +264,7 @@ impl Atlas {
             .iter()
             .map(|r| {
                 let who = counterpart(r, &lineage);
-                item(r, &a.id, format!("{who}: {} {}", r.kind, r.status))
+                item(r, format!("{who}: {} {}", r.kind, r.status))
             })
             .collect();
         Ok(Report {

@@ -549,11 +549,22 @@ fn write_report(r: &detente::Report, md: bool, out: &mut dyn Write) -> Result<()
             .as_ref()
             .map(|c| format!(" [{c}]"))
             .unwrap_or_default();
+        let hedge = if i.confidence == "stated" {
+            String::new()
+        } else {
+            format!(" ({})", i.confidence)
+        };
         let src = cite(&i.source, i.paragraph);
         if md {
-            format!("- {}{when}{caveat}  \n  *{src}*: “{}”", i.text, i.quote)
+            format!(
+                "- {}{hedge}{when}{caveat}  \n  *{src}*: “{}”",
+                i.text, i.quote
+            )
         } else {
-            format!("  - {}{when}{caveat}\n      {src}: “{}”", i.text, i.quote)
+            format!(
+                "  - {}{hedge}{when}{caveat}\n      {src}: “{}”",
+                i.text, i.quote
+            )
         }
     };
     let mut sections: Vec<(&str, &Vec<detente::ReportItem>)> =
