@@ -95,6 +95,11 @@ pub enum Command {
         #[command(subcommand)]
         action: FactAction,
     },
+    /// The field's models: bdm, arms-race, compliance, ipd, evolve.
+    Model {
+        #[command(subcommand)]
+        model: crate::model::ModelCommand,
+    },
 }
 
 /// `detente fact ...`

@@ -20,6 +20,10 @@ pub enum Outcome {
 
 /// Runs `command` against the store.
 pub fn run(cfg: &RunConfig, command: &Command, out: &mut dyn Write) -> Result<Outcome> {
+    // Models need no store (compliance opens it for the treaty's terms).
+    if let Command::Model { model } = command {
+        return crate::model::run(cfg, model, out);
+    }
     let mut store = Store::open(&cfg.store)?;
     match command {
         Command::Actor { actor } => actor_cmd(cfg, &store, actor, out),
@@ -46,6 +50,7 @@ pub fn run(cfg: &RunConfig, command: &Command, out: &mut dyn Write) -> Result<Ou
             )?;
             Ok(Outcome::Answered)
         }
+        Command::Model { .. } => unreachable!("handled above"),
     }
 }
 

@@ -6,6 +6,7 @@
 
 mod args;
 mod commands;
+mod model;
 mod output;
 
 use std::io::Write;

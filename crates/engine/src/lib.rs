@@ -24,11 +24,16 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod chart;
+pub mod data;
+pub mod inputs;
+
 pub use detente_atlas::{
     Actor, Atlas, FactRow, LoadSummary, RelationAnswer, RelationFilter, RelationRow, Report,
     ReportItem, ReportSection, SourceRow, TreatyAnswer, TreatyStep, TreatyTerm, format_number,
 };
 pub use detente_core::{Holding, PartialDate, Precision, ValidityInterval};
+pub use detente_models as models;
 
 /// Errors of the facade.
 #[derive(Debug, thiserror::Error)]
@@ -41,6 +46,23 @@ pub enum Error {
     #[error("store folder {path}")]
     Folder {
         /// The folder.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A model rejected its input.
+    #[error(transparent)]
+    Model(#[from] detente_models::Error),
+    /// A chart could not be drawn.
+    #[error("chart: {0}")]
+    Chart(String),
+    /// A data file could not be read.
+    #[error("{0}")]
+    Data(String),
+    /// A file could not be written.
+    #[error("writing {path}")]
+    Write {
+        /// The file.
         path: PathBuf,
         /// The cause.
         source: std::io::Error,

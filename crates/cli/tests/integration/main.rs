@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod commands;
+mod models;
 
 use std::path::Path;
 use std::process::Command;
