@@ -536,6 +536,46 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        #[test]
+        fn invariants_hold_for_any_valid_input(
+            rows in proptest::collection::vec((0.0f64..10.0, 0.0f64..=100.0, 0.0f64..=1.0), 3..9)
+        ) {
+            let actors: Vec<BdmActor> = rows
+                .iter()
+                .enumerate()
+                .map(|(i, (c, x, s))| BdmActor { name: format!("a{i}"), capability: *c, position: *x, salience: *s })
+                .collect();
+            let params = BdmParams { min: 0.0, max: 100.0, rounds: 8, ..BdmParams::default() };
+            if validate(&actors, &params).is_err() {
+                return Ok(());
+            }
+            let out = run(&actors, &params).unwrap();
+            for r in &out.rounds {
+                for &e in &r.risk {
+                    proptest::prop_assert!((0.5..=2.0).contains(&e));
+                }
+                for &x in &r.positions {
+                    proptest::prop_assert!((0.0..=100.0).contains(&x));
+                }
+                // The median is one of the positions held, and wins every pairwise vote.
+                proptest::prop_assert!(r.positions.contains(&r.median));
+                let w: Vec<f64> = actors.iter().map(|a| a.capability * a.salience).collect();
+                for &other in &r.positions {
+                    let margin: f64 = r.positions.iter().zip(&w)
+                        .map(|(xk, wk)| wk * ((xk - other).abs() - (xk - r.median).abs()))
+                        .sum();
+                    proptest::prop_assert!(margin >= -1e-9);
+                }
+                // Accepted offers: at most one per actor.
+                for j in 0..actors.len() {
+                    proptest::prop_assert!(r.offers.iter().filter(|o| o.to == j && o.accepted).count() <= 1);
+                }
+            }
+        }
+    }
+
     #[test]
     fn bad_input_is_named() {
         let (mut actors, params) = ec_emissions_example();
