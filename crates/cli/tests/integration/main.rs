@@ -26,5 +26,7 @@ pub fn with_filters(body: impl FnOnce()) {
     let mut settings = insta::Settings::clone_current();
     settings.add_filter(r"/tmp/[^\s:]+", "[TMP]");
     settings.add_filter(r"detente \d+\.\d+\.\d+", "detente [VERSION]");
+    settings.add_filter(r"in \d+ ms", "in [ELAPSED] ms");
+    settings.add_filter(r"in \d+\.\d+ s\b", "in [ELAPSED] s");
     settings.bind(body);
 }
