@@ -95,11 +95,40 @@ pub enum Command {
         #[command(subcommand)]
         action: FactAction,
     },
+    /// Ingest GDELT 1.0, GDELT 2.0 or ICEWS event files (plain, .gz or .zip;
+    /// files, folders or glob patterns) into the store's Parquet data set.
+    Ingest {
+        /// Files, folders (searched recursively) or quoted glob patterns.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Read as this format instead of detecting it: gdelt1, gdelt2, icews.
+        #[arg(long = "source-format", value_name = "FORMAT")]
+        source_format: Option<String>,
+        /// Re-ingest files already ingested, replacing their rows.
+        #[arg(long)]
+        force: bool,
+        /// No progress bar and no per-file lines.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// The event data set: rows by source and month, coverage and gaps,
+    /// quarantine counts.
+    Events {
+        #[command(subcommand)]
+        action: EventsAction,
+    },
     /// The field's models: bdm, arms-race, compliance, ipd, evolve.
     Model {
         #[command(subcommand)]
         model: crate::model::ModelCommand,
     },
+}
+
+/// `detente events ...`
+#[derive(Debug, Subcommand)]
+pub enum EventsAction {
+    /// Rows per source and month, coverage with gaps, quarantine counts.
+    Stats,
 }
 
 /// `detente fact ...`

@@ -16,13 +16,34 @@ pub enum Outcome {
     Answered,
     /// The atlas holds nothing that answers the question; the message says why.
     NoAnswer(String),
+    /// Every file was read, but this many rows went to the quarantine.
+    Quarantined(u64),
 }
 
 /// Runs `command` against the store.
 pub fn run(cfg: &RunConfig, command: &Command, out: &mut dyn Write) -> Result<Outcome> {
     // Models need no store (compliance opens it for the treaty's terms).
-    if let Command::Model { model } = command {
-        return crate::model::run(cfg, model, out);
+    match command {
+        Command::Model { model } => return crate::model::run(cfg, model, out),
+        Command::Ingest {
+            paths,
+            source_format,
+            force,
+            quiet,
+        } => {
+            return crate::ingest::ingest(
+                cfg,
+                paths,
+                source_format.as_deref(),
+                *force,
+                *quiet,
+                out,
+            );
+        }
+        Command::Events {
+            action: crate::args::EventsAction::Stats,
+        } => return crate::ingest::stats(cfg, out),
+        _ => {}
     }
     let mut store = Store::open(&cfg.store)?;
     match command {
@@ -50,7 +71,9 @@ pub fn run(cfg: &RunConfig, command: &Command, out: &mut dyn Write) -> Result<Ou
             )?;
             Ok(Outcome::Answered)
         }
-        Command::Model { .. } => unreachable!("handled above"),
+        Command::Model { .. } | Command::Ingest { .. } | Command::Events { .. } => {
+            unreachable!("handled above")
+        }
     }
 }
 

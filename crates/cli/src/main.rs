@@ -2,10 +2,12 @@
 //!
 //! Exit status: 0 when answered; 1 on an error (bad input, unknown actor,
 //! rejected file, store failure); 2 on a usage error; 3 when the atlas holds no
-//! fact that answers the question (which is not the same as "no").
+//! fact that answers the question (which is not the same as "no"); 4 when an
+//! ingest read every file but quarantined rows.
 
 mod args;
 mod commands;
+mod ingest;
 mod model;
 mod output;
 
@@ -24,6 +26,10 @@ fn main() -> ExitCode {
         Ok(Outcome::NoAnswer(why)) => {
             eprintln!("detente: no answer: {why}");
             ExitCode::from(3)
+        }
+        Ok(Outcome::Quarantined(n)) => {
+            eprintln!("detente: {n} rows quarantined (see `detente events stats`)");
+            ExitCode::from(4)
         }
         Err(err) => {
             // A closed pipe (`detente facts | head`) is a normal way to stop reading.

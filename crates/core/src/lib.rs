@@ -18,6 +18,7 @@
 #![deny(missing_docs)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::print_stdout))]
 
+pub mod cameo;
 mod date;
 mod error;
 mod interval;

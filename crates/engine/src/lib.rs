@@ -33,6 +33,7 @@ pub use detente_atlas::{
     ReportItem, ReportSection, SourceRow, TreatyAnswer, TreatyStep, TreatyTerm, format_number,
 };
 pub use detente_core::{Holding, PartialDate, Precision, ValidityInterval};
+pub use detente_events as events;
 pub use detente_models as models;
 
 /// Errors of the facade.
@@ -50,6 +51,9 @@ pub enum Error {
         /// The cause.
         source: std::io::Error,
     },
+    /// The event store failed or refused input.
+    #[error(transparent)]
+    Events(#[from] detente_events::Error),
     /// A model rejected its input.
     #[error(transparent)]
     Model(#[from] detente_models::Error),
@@ -116,6 +120,13 @@ impl Store {
     /// The atlas, for questions.
     pub fn atlas(&self) -> &Atlas {
         &self.atlas
+    }
+
+    /// The event store (Parquet files and their manifest) in this folder.
+    ///
+    /// Fails when the manifest cannot be opened.
+    pub fn events(&self) -> Result<detente_events::EventStore> {
+        Ok(detente_events::EventStore::open(&self.root)?)
     }
 
     /// The atlas, for adding facts.

@@ -1,0 +1,366 @@
+//! `detente ingest` and `detente events stats`.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+
+use crate::args::{Format, RunConfig};
+use crate::commands::Outcome;
+use crate::output;
+use detente::Store;
+use detente::events::{Format as EventFormat, IngestOptions, IngestOutcome, Progress};
+
+/// File names an ingest picks up inside a folder.
+const EXTENSIONS: &[&str] = &["csv", "gz", "zip", "tab", "tsv", "txt"];
+
+/// Expands paths, folders (recursively, by extension) and glob patterns into
+/// files, in a stable order.
+pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in paths {
+        let text = p.to_string_lossy();
+        if !p.exists() && text.contains(['*', '?', '[']) {
+            let mut hits: Vec<PathBuf> = glob::glob(&text)
+                .with_context(|| format!("bad pattern {text:?}"))?
+                .filter_map(|r| r.ok())
+                .filter(|p| p.is_file())
+                .collect();
+            if hits.is_empty() {
+                bail!("{text}: no file matches");
+            }
+            hits.sort();
+            out.extend(hits);
+        } else if p.is_dir() {
+            let mut stack = vec![p.clone()];
+            let mut found = Vec::new();
+            while let Some(dir) = stack.pop() {
+                for e in
+                    std::fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))?
+                {
+                    let path = e?.path();
+                    if path.is_dir() {
+                        stack.push(path);
+                    } else if path
+                        .extension()
+                        .and_then(|e| e.to_str())
+                        .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+                    {
+                        found.push(path);
+                    }
+                }
+            }
+            found.sort();
+            out.extend(found);
+        } else {
+            // A missing file is reported per file, like any unreadable one.
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
+#[derive(Serialize)]
+struct FileRow {
+    path: String,
+    outcome: &'static str,
+    format: Option<String>,
+    rows_read: u64,
+    rows_written: u64,
+    rows_quarantined: u64,
+    rows_flagged: u64,
+    seconds: f64,
+    error: Option<String>,
+}
+
+/// Runs `detente ingest`.
+pub fn ingest(
+    cfg: &RunConfig,
+    paths: &[PathBuf],
+    format: Option<&str>,
+    force: bool,
+    quiet: bool,
+    out: &mut dyn Write,
+) -> Result<Outcome> {
+    let format = match format {
+        None => None,
+        Some(f) => Some(
+            EventFormat::parse(f)
+                .with_context(|| format!("--format {f:?}: expected gdelt1, gdelt2 or icews"))?,
+        ),
+    };
+    let files = expand(paths)?;
+    if files.is_empty() {
+        bail!("no input files found in {:?}", paths);
+    }
+    let store = Store::open(&cfg.store)?;
+    let mut events = store.events()?;
+    let opts = IngestOptions { format, force };
+    let terminal = std::io::stderr().is_terminal() && !quiet;
+    let mut rows = Vec::new();
+    let (mut failed, mut quarantined) = (0usize, 0u64);
+    let total_files = files.len();
+    for (i, f) in files.iter().enumerate() {
+        let bar = terminal.then(|| {
+            let b = ProgressBar::new(std::fs::metadata(f).map(|m| m.len()).unwrap_or(0));
+            b.set_style(
+                ProgressStyle::with_template(
+                    "{prefix} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {msg}",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+            );
+            b.set_prefix(format!("[{}/{total_files}] {}", i + 1, short(f)));
+            b
+        });
+        let started = std::time::Instant::now();
+        let report = |p: Progress| {
+            if let Some(b) = &bar {
+                b.set_position(p.bytes);
+                let secs = started.elapsed().as_secs_f64().max(1e-6);
+                b.set_message(format!(
+                    "{} rows, {:.0} rows/s",
+                    p.rows,
+                    p.rows as f64 / secs
+                ));
+            }
+        };
+        let result = events.ingest(f, &opts, &report);
+        if let Some(b) = bar {
+            b.finish_and_clear();
+        }
+        let row = match result {
+            Ok(IngestOutcome::Ingested(s)) => {
+                quarantined += s.rows_quarantined;
+                FileRow {
+                    path: f.display().to_string(),
+                    outcome: "ingested",
+                    format: Some(s.format),
+                    rows_read: s.rows_read,
+                    rows_written: s.rows_written,
+                    rows_quarantined: s.rows_quarantined,
+                    rows_flagged: s.rows_flagged,
+                    seconds: s.seconds,
+                    error: None,
+                }
+            }
+            Ok(IngestOutcome::AlreadyIngested { previous: s }) => FileRow {
+                path: f.display().to_string(),
+                outcome: "already ingested",
+                format: Some(s.format),
+                rows_read: s.rows_read,
+                rows_written: s.rows_written,
+                rows_quarantined: s.rows_quarantined,
+                rows_flagged: s.rows_flagged,
+                seconds: 0.0,
+                error: Some(format!(
+                    "same content as ingest {} ({}, {}); --force to replace it",
+                    s.id, s.path, s.ingested_at
+                )),
+            },
+            Err(e) => {
+                failed += 1;
+                let msg = format!("{:#}", anyhow::Error::from(e));
+                events.record_failure(f, &msg)?;
+                FileRow {
+                    path: f.display().to_string(),
+                    outcome: "failed",
+                    format: None,
+                    rows_read: 0,
+                    rows_written: 0,
+                    rows_quarantined: 0,
+                    rows_flagged: 0,
+                    seconds: 0.0,
+                    error: Some(msg),
+                }
+            }
+        };
+        if !terminal && !quiet {
+            eprintln!(
+                "[{}/{total_files}] {}: {}; {} rows read, {} written, {} quarantined",
+                i + 1,
+                row.path,
+                row.outcome,
+                row.rows_read,
+                row.rows_written,
+                row.rows_quarantined
+            );
+        }
+        rows.push(row);
+    }
+    match cfg.format {
+        Format::Json => output::json(out, &rows)?,
+        Format::Csv => output::csv(out, &rows)?,
+        _ => {
+            let mut t = output::table(&[
+                "file",
+                "outcome",
+                "format",
+                "read",
+                "written",
+                "quarantined",
+                "flagged",
+                "seconds",
+            ]);
+            let show_all = rows.len() <= 20;
+            for r in rows
+                .iter()
+                .filter(|r| show_all || r.outcome != "ingested" || r.rows_quarantined > 0)
+            {
+                t.add_row(vec![
+                    short(Path::new(&r.path)),
+                    r.outcome.to_string(),
+                    r.format.clone().unwrap_or_default(),
+                    r.rows_read.to_string(),
+                    r.rows_written.to_string(),
+                    r.rows_quarantined.to_string(),
+                    r.rows_flagged.to_string(),
+                    format!("{:.2}", r.seconds),
+                ]);
+            }
+            if !shown.is_empty() {
+                writeln!(out, "{t}")?;
+            }
+            let sum = |f: fn(&FileRow) -> u64| {
+                rows.iter()
+                    .filter(|r| r.outcome == "ingested")
+                    .map(f)
+                    .sum::<u64>()
+            };
+            let ingested = rows.iter().filter(|r| r.outcome == "ingested").count();
+            let skipped = rows
+                .iter()
+                .filter(|r| r.outcome == "already ingested")
+                .count();
+            writeln!(
+                out,
+                "{} files: {ingested} ingested, {skipped} already ingested, {failed} failed; {} rows read, {} written, {} quarantined, {} flagged",
+                rows.len(),
+                sum(|r| r.rows_read),
+                sum(|r| r.rows_written),
+                sum(|r| r.rows_quarantined),
+                sum(|r| r.rows_flagged),
+            )?;
+            for r in rows.iter().filter(|r| r.error.is_some()) {
+                writeln!(
+                    out,
+                    "  {}: {}",
+                    short(Path::new(&r.path)),
+                    r.error.clone().unwrap_or_default()
+                )?;
+            }
+        }
+    }
+    if failed > 0 {
+        bail!(
+            "{failed} of {total_files} files could not be ingested (see above; other files were committed)"
+        );
+    }
+    if quarantined > 0 {
+        return Ok(Outcome::Quarantined(quarantined));
+    }
+    Ok(Outcome::Answered)
+}
+
+fn short(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| p.display().to_string())
+}
+
+/// Runs `detente events stats`.
+pub fn stats(cfg: &RunConfig, out: &mut dyn Write) -> Result<Outcome> {
+    let store = Store::open(&cfg.store)?;
+    let events = store.events()?;
+    let s = events.stats()?;
+    match cfg.format {
+        Format::Json => output::json(out, &s)?,
+        Format::Csv => output::csv(out, &s.months)?,
+        _ => {
+            if s.months.is_empty() {
+                writeln!(
+                    out,
+                    "No events ingested yet: `detente ingest PATH...` reads GDELT 1.0/2.0 and ICEWS files."
+                )?;
+            } else {
+                let mut t = output::table(&["source", "month", "rows", "files"]);
+                for m in &s.months {
+                    t.add_row(vec![
+                        m.source.clone(),
+                        format!("{:04}-{:02}", m.year, m.month),
+                        m.rows.to_string(),
+                        m.files.to_string(),
+                    ]);
+                }
+                writeln!(
+                    out,
+                    "Rows by source and month of the event (partition):\n{t}"
+                )?;
+            }
+            let mut c =
+                output::table(&["source", "files", "event days", "batches added", "batches"]);
+            for x in &s.coverage {
+                c.add_row(vec![
+                    x.source.clone(),
+                    x.files.to_string(),
+                    format!(
+                        "{} .. {}",
+                        x.first_day.clone().unwrap_or_default(),
+                        x.last_day.clone().unwrap_or_default()
+                    ),
+                    match (&x.first_batch, &x.last_batch) {
+                        (Some(a), Some(b)) => format!("{a} .. {b} UTC"),
+                        _ => String::new(),
+                    },
+                    if x.batches > 0 {
+                        x.batches.to_string()
+                    } else {
+                        String::new()
+                    },
+                ]);
+            }
+            if !s.coverage.is_empty() {
+                writeln!(out, "\nCoverage:\n{c}")?;
+            }
+            if !s.gaps.is_empty() {
+                let missing: u64 = s.gaps.iter().map(|g| g.missing).sum();
+                writeln!(
+                    out,
+                    "\nGaps: {} stretches, {missing} batches missing (no data, not zero events):",
+                    s.gaps.len()
+                )?;
+                let mut g = output::table(&[
+                    "source",
+                    "first missing (UTC)",
+                    "last missing (UTC)",
+                    "batches",
+                ]);
+                for x in &s.gaps {
+                    g.add_row(vec![
+                        x.source.clone(),
+                        x.from.clone(),
+                        x.to.clone(),
+                        x.missing.to_string(),
+                    ]);
+                }
+                writeln!(out, "{g}")?;
+            }
+            if !s.reasons.is_empty() {
+                let mut r = output::table(&["rows", "reason", "count"]);
+                for x in &s.reasons {
+                    r.add_row(vec![x.kind.clone(), x.reason.clone(), x.rows.to_string()]);
+                }
+                writeln!(out, "\nQuarantined and flagged rows:\n{r}")?;
+            }
+            if !s.failures.is_empty() {
+                writeln!(out, "\nFiles that could not be read:")?;
+                for f in &s.failures {
+                    writeln!(out, "  {} ({}): {}", f.path, f.at, f.error)?;
+                }
+            }
+        }
+    }
+    Ok(Outcome::Answered)
+}

@@ -1,0 +1,132 @@
+//! CAMEO reference tables (GDELT's lookups; see `reference/SOURCE.md`).
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+const EVENT_CODES: &str = include_str!("../reference/cameo/CAMEO.eventcodes.txt");
+const GOLDSTEIN: &str = include_str!("../reference/cameo/CAMEO.goldsteinscale.txt");
+const COUNTRIES: &str = include_str!("../reference/cameo/CAMEO.country.txt");
+const TYPES: &str = include_str!("../reference/cameo/CAMEO.type.txt");
+
+/// One CAMEO event code with its label and Goldstein score.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventCode {
+    /// The code: two digits for a root, three or four for sub-codes.
+    pub code: String,
+    /// GDELT's label.
+    pub label: String,
+    /// Goldstein (1992) conflict-cooperation score, -10 to +10.
+    pub goldstein: Option<f64>,
+}
+
+fn rows(text: &str) -> impl Iterator<Item = (&str, &str)> {
+    text.lines()
+        .skip(1)
+        .filter_map(|l| l.trim_end_matches('\r').split_once('\t'))
+}
+
+/// Every event code GDELT lists, by code.
+pub fn event_codes() -> &'static HashMap<String, EventCode> {
+    static CODES: OnceLock<HashMap<String, EventCode>> = OnceLock::new();
+    CODES.get_or_init(|| {
+        let gold: HashMap<&str, f64> = rows(GOLDSTEIN)
+            .filter_map(|(c, v)| v.trim().parse().ok().map(|v| (c, v)))
+            .collect();
+        rows(EVENT_CODES)
+            .map(|(c, l)| {
+                (
+                    c.to_string(),
+                    EventCode {
+                        code: c.to_string(),
+                        label: l.trim().to_string(),
+                        goldstein: gold.get(c).copied(),
+                    },
+                )
+            })
+            .collect()
+    })
+}
+
+/// CAMEO country codes and their names.
+pub fn country_codes() -> &'static HashMap<String, String> {
+    static CODES: OnceLock<HashMap<String, String>> = OnceLock::new();
+    CODES.get_or_init(|| {
+        rows(COUNTRIES)
+            .map(|(c, l)| (c.to_string(), l.trim().to_string()))
+            .collect()
+    })
+}
+
+/// CAMEO actor type codes (GOV, MIL, ...) and their names.
+pub fn type_codes() -> &'static HashMap<String, String> {
+    static CODES: OnceLock<HashMap<String, String>> = OnceLock::new();
+    CODES.get_or_init(|| {
+        rows(TYPES)
+            .map(|(c, l)| (c.to_string(), l.trim().to_string()))
+            .collect()
+    })
+}
+
+/// Whether `code` is shaped like a CAMEO event code: two to four ASCII digits
+/// whose first two name a root from 01 to 20.
+pub fn is_well_formed(code: &str) -> bool {
+    let b = code.as_bytes();
+    (2..=4).contains(&b.len())
+        && b.iter().all(u8::is_ascii_digit)
+        && matches!(code[..2].parse::<u8>(), Ok(1..=20))
+}
+
+/// The QuadClass of a root code, as GDELT assigns it: 01-05 verbal cooperation
+/// (1), 06-08 material cooperation (2), 09-13 verbal conflict (3), 14-20
+/// material conflict (4).
+pub fn quad_class_of_root(root: u8) -> Option<u8> {
+    match root {
+        1..=5 => Some(1),
+        6..=8 => Some(2),
+        9..=13 => Some(3),
+        14..=20 => Some(4),
+        _ => None,
+    }
+}
+
+/// The name of a QuadClass.
+pub fn quad_class_name(q: u8) -> Option<&'static str> {
+    match q {
+        1 => Some("verbal cooperation"),
+        2 => Some("material cooperation"),
+        3 => Some("verbal conflict"),
+        4 => Some("material conflict"),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_read_whole() {
+        // 20 roots + 290 sub-codes, as the data README counts them.
+        assert_eq!(event_codes().len(), 310);
+        assert_eq!(event_codes()["14"].label, "PROTEST");
+        assert_eq!(event_codes()["190"].goldstein, Some(-10.0));
+        assert!(
+            !event_codes().contains_key("106"),
+            "GDELT uses 106 but does not list it"
+        );
+        assert_eq!(country_codes()["RUS"], "Russia");
+        assert_eq!(type_codes()["GOV"], "Government");
+    }
+
+    #[test]
+    fn well_formed_codes() {
+        for ok in ["01", "043", "1823", "106", "20"] {
+            assert!(is_well_formed(ok), "{ok}");
+        }
+        for bad in ["", "1", "21", "00", "0X1", "12345", "---", "٠١"] {
+            assert!(!is_well_formed(bad), "{bad}");
+        }
+        assert_eq!(quad_class_of_root(14), Some(4));
+        assert_eq!(quad_class_name(2), Some("material cooperation"));
+    }
+}

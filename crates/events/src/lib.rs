@@ -1,0 +1,29 @@
+//! CAMEO-coded event data: GDELT 1.0, GDELT 2.0 and ICEWS, ingested into a
+//! Parquet store partitioned by source, year and month, with a manifest and a
+//! quarantine so that nothing is lost silently.
+//!
+//! ```text
+//!  file (.csv | .gz | .zip) ──▶ chunks of whole lines ──(rayon)──▶ parse rows
+//!        │                                                        │      │
+//!        └─ sha256: already ingested? no-op                 quarantine  Arrow batches
+//!                                                                    by (year, month)
+//!                                                                         │
+//!        manifest transaction (SQLite) ◀── fsync ◀── Parquet, zstd ◀──────┘
+//! ```
+//!
+//! Times are UTC. See [`schema`] for the columns, [`store`] for atomicity.
+#![deny(missing_docs)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::print_stdout))]
+
+mod error;
+pub mod input;
+pub mod parse;
+pub mod schema;
+pub mod stats;
+pub mod store;
+
+pub use error::{Error, Result};
+pub use parse::Format;
+pub use store::{
+    EventStore, IngestOptions, IngestOutcome, IngestSummary, OutputFile, Progress, QuarantineRow,
+};

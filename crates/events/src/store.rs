@@ -1,0 +1,687 @@
+//! The event store: Parquet files partitioned by source, year and month, and a
+//! manifest (SQLite) that says which files are part of the data set.
+//!
+//! # Atomicity
+//!
+//! An ingest writes its Parquet files under fresh names, syncs them, then
+//! commits one manifest transaction recording the input, its outputs and its
+//! quarantine. Readers see only the files the manifest lists, so data becomes
+//! visible exactly when that transaction commits: a crash before it leaves
+//! unlisted files, which the next open removes; a crash after it leaves a
+//! complete ingest. Replacing an ingest (`force`) swaps the manifest rows in the
+//! same transaction and deletes the old files after the commit.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use parquet::arrow::ArrowWriter;
+use parquet::basic::{Compression, ZstdLevel};
+use parquet::file::properties::WriterProperties;
+use rayon::prelude::*;
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+use crate::input::{Chunker, with_reader};
+use crate::parse::{Format, Parsed, detect, parse_chunk};
+use crate::schema;
+
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE ingests (
+    id               INTEGER PRIMARY KEY,
+    path             TEXT NOT NULL,
+    file_name        TEXT NOT NULL,
+    sha256           TEXT NOT NULL UNIQUE,
+    size             INTEGER NOT NULL,
+    format           TEXT NOT NULL,
+    rows_read        INTEGER NOT NULL,
+    rows_written     INTEGER NOT NULL,
+    rows_quarantined INTEGER NOT NULL,
+    rows_flagged     INTEGER NOT NULL,
+    added_from       INTEGER,
+    added_to         INTEGER,
+    day_from         TEXT,
+    day_to           TEXT,
+    seconds          REAL NOT NULL,
+    ingested_at      TEXT NOT NULL
+);
+CREATE TABLE outputs (
+    ingest_id INTEGER NOT NULL REFERENCES ingests (id) ON DELETE CASCADE,
+    path      TEXT NOT NULL UNIQUE,
+    source    TEXT NOT NULL,
+    year      INTEGER NOT NULL,
+    month     INTEGER NOT NULL,
+    rows      INTEGER NOT NULL,
+    bytes     INTEGER NOT NULL
+);
+CREATE INDEX outputs_by_partition ON outputs (source, year, month);
+CREATE TABLE reasons (
+    ingest_id INTEGER NOT NULL REFERENCES ingests (id) ON DELETE CASCADE,
+    kind      TEXT NOT NULL CHECK (kind IN ('quarantined', 'flagged')),
+    reason    TEXT NOT NULL,
+    count     INTEGER NOT NULL,
+    PRIMARY KEY (ingest_id, kind, reason)
+);
+CREATE TABLE quarantine (
+    ingest_id INTEGER NOT NULL REFERENCES ingests (id) ON DELETE CASCADE,
+    line      INTEGER NOT NULL,
+    raw       BLOB NOT NULL,
+    reason    TEXT NOT NULL,
+    detail    TEXT NOT NULL
+);
+CREATE INDEX quarantine_by_ingest ON quarantine (ingest_id);
+CREATE TABLE failures (
+    id     INTEGER PRIMARY KEY,
+    path   TEXT NOT NULL,
+    error  TEXT NOT NULL,
+    at     TEXT NOT NULL
+);
+"#];
+
+/// Options of an ingest.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct IngestOptions {
+    /// Use this format instead of detecting it.
+    pub format: Option<Format>,
+    /// Re-ingest a file already in the manifest, replacing its rows.
+    pub force: bool,
+}
+
+/// Progress of one file, reported as it goes.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress {
+    /// Bytes of the file on disk read so far.
+    pub bytes: u64,
+    /// Size of the file on disk.
+    pub total: u64,
+    /// Rows read so far.
+    pub rows: u64,
+}
+
+/// What happened to one input file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum IngestOutcome {
+    /// Read and committed.
+    Ingested(IngestSummary),
+    /// Already in the manifest with the same content.
+    AlreadyIngested {
+        /// The earlier ingest.
+        previous: IngestSummary,
+    },
+}
+
+/// A committed ingest, as the manifest records it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IngestSummary {
+    /// Manifest id.
+    pub id: i64,
+    /// Path as given.
+    pub path: String,
+    /// sha256 of the file's bytes.
+    pub sha256: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// Format read.
+    pub format: String,
+    /// Rows read.
+    pub rows_read: u64,
+    /// Rows written.
+    pub rows_written: u64,
+    /// Rows quarantined.
+    pub rows_quarantined: u64,
+    /// Rows kept but flagged.
+    pub rows_flagged: u64,
+    /// Quarantined rows by reason.
+    pub quarantined_by_reason: BTreeMap<String, u64>,
+    /// Kept rows flagged, by reason.
+    pub flagged_by_reason: BTreeMap<String, u64>,
+    /// Parquet files written.
+    pub files: usize,
+    /// Seconds taken.
+    pub seconds: f64,
+    /// When it was committed (UTC).
+    pub ingested_at: String,
+}
+
+/// A Parquet file of the data set.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OutputFile {
+    /// Path relative to the store folder.
+    pub path: String,
+    /// `gdelt1`, `gdelt2` or `icews`.
+    pub source: String,
+    /// Partition year.
+    pub year: i32,
+    /// Partition month.
+    pub month: u32,
+    /// Rows.
+    pub rows: u64,
+}
+
+/// A quarantined row as the manifest keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QuarantineRow {
+    /// Line in the decompressed file, from 1.
+    pub line: u64,
+    /// The line's bytes, exactly as read.
+    pub raw: Vec<u8>,
+    /// Reason code.
+    pub reason: String,
+    /// Which field, what it held.
+    pub detail: String,
+}
+
+/// The store of events.
+#[derive(Debug)]
+pub struct EventStore {
+    root: PathBuf,
+    conn: Connection,
+}
+
+/// Rows per Parquet row group.
+const ROW_GROUP: usize = 1 << 20;
+/// Bytes per parsing chunk.
+const CHUNK: usize = 8 << 20;
+
+impl EventStore {
+    /// Opens the event store in the store folder `root` (creating
+    /// `events.sqlite` and `events/`), and removes files that no committed
+    /// ingest lists (left by an interrupted ingest).
+    pub fn open(root: &Path) -> Result<EventStore> {
+        std::fs::create_dir_all(root.join("events")).map_err(|source| Error::Io {
+            path: root.join("events"),
+            source,
+        })?;
+        let mut conn = Connection::open(root.join("events.sqlite"))?;
+        conn.busy_timeout(std::time::Duration::from_secs(30))?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        conn.pragma_update(None, "journal_mode", "wal")?;
+        conn.pragma_update(None, "synchronous", "full")?;
+        let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let known = MIGRATIONS.len() as i64;
+        if found > known {
+            return Err(Error::SchemaTooNew { found, known });
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+            let tx = conn.transaction()?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", i as i64 + 1)?;
+            tx.commit()?;
+        }
+        let store = EventStore {
+            root: root.to_path_buf(),
+            conn,
+        };
+        store.collect_garbage()?;
+        Ok(store)
+    }
+
+    /// The store folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub(crate) fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    fn listed(&self) -> Result<std::collections::HashSet<String>> {
+        let mut stmt = self.conn.prepare("SELECT path FROM outputs")?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Removes Parquet files under `events/` that the manifest does not list.
+    fn collect_garbage(&self) -> Result<usize> {
+        let listed = self.listed()?;
+        let mut removed = 0;
+        let mut stack = vec![self.root.join("events")];
+        while let Some(dir) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if let Ok(rel) = p.strip_prefix(&self.root) {
+                    let rel = rel.to_string_lossy().replace('\\', "/");
+                    if !listed.contains(&rel) && std::fs::remove_file(&p).is_ok() {
+                        removed += 1;
+                    }
+                }
+            }
+        }
+        Ok(removed)
+    }
+
+    /// The previous ingest of content with this sha256, if any.
+    fn find(&self, sha: &str) -> Result<Option<IngestSummary>> {
+        let id: Option<i64> = self
+            .conn
+            .query_row("SELECT id FROM ingests WHERE sha256 = ?1", [sha], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        id.map(|id| self.summary(id)).transpose()
+    }
+
+    /// The manifest entry `id`.
+    pub fn summary(&self, id: i64) -> Result<IngestSummary> {
+        let mut s = self.conn.query_row(
+            "SELECT id, path, sha256, size, format, rows_read, rows_written, rows_quarantined,
+                    rows_flagged, seconds, ingested_at,
+                    (SELECT count(*) FROM outputs o WHERE o.ingest_id = i.id)
+             FROM ingests i WHERE id = ?1",
+            [id],
+            |r| {
+                Ok(IngestSummary {
+                    id: r.get(0)?,
+                    path: r.get(1)?,
+                    sha256: r.get(2)?,
+                    size: r.get::<_, i64>(3)? as u64,
+                    format: r.get(4)?,
+                    rows_read: r.get::<_, i64>(5)? as u64,
+                    rows_written: r.get::<_, i64>(6)? as u64,
+                    rows_quarantined: r.get::<_, i64>(7)? as u64,
+                    rows_flagged: r.get::<_, i64>(8)? as u64,
+                    quarantined_by_reason: BTreeMap::new(),
+                    flagged_by_reason: BTreeMap::new(),
+                    seconds: r.get(9)?,
+                    ingested_at: r.get(10)?,
+                    files: r.get::<_, i64>(11)? as usize,
+                })
+            },
+        )?;
+        let mut stmt = self.conn.prepare(
+            "SELECT kind, reason, count FROM reasons WHERE ingest_id = ?1 ORDER BY reason",
+        )?;
+        let rows = stmt.query_map([id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)? as u64,
+            ))
+        })?;
+        for row in rows {
+            let (kind, reason, n) = row?;
+            if kind == "quarantined" {
+                s.quarantined_by_reason.insert(reason, n);
+            } else {
+                s.flagged_by_reason.insert(reason, n);
+            }
+        }
+        Ok(s)
+    }
+
+    /// Every committed ingest, oldest first.
+    pub fn ingests(&self) -> Result<Vec<IngestSummary>> {
+        let mut stmt = self.conn.prepare("SELECT id FROM ingests ORDER BY id")?;
+        let ids: Vec<i64> = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        ids.into_iter().map(|id| self.summary(id)).collect()
+    }
+
+    /// The Parquet files of the data set (only those the manifest lists).
+    pub fn outputs(&self) -> Result<Vec<OutputFile>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT path, source, year, month, rows FROM outputs ORDER BY source, year, month, path")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(OutputFile {
+                path: r.get(0)?,
+                source: r.get(1)?,
+                year: r.get(2)?,
+                month: r.get(3)?,
+                rows: r.get::<_, i64>(4)? as u64,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Records a file that could not be read at all.
+    pub fn record_failure(&self, path: &Path, error: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO failures (path, error, at) VALUES (?1, ?2, datetime('now'))",
+            params![path.display().to_string(), error],
+        )?;
+        Ok(())
+    }
+
+    /// Quarantined rows of an ingest, in line order.
+    pub fn quarantine(&self, ingest_id: i64) -> Result<Vec<QuarantineRow>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT line, raw, reason, detail FROM quarantine WHERE ingest_id = ?1 ORDER BY line",
+        )?;
+        let rows = stmt.query_map([ingest_id], |r| {
+            Ok(QuarantineRow {
+                line: r.get::<_, i64>(0)? as u64,
+                raw: r.get(1)?,
+                reason: r.get(2)?,
+                detail: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Ingests one file: reads it whole, writes its partitions, commits.
+    ///
+    /// Fails, writing nothing, when the file cannot be opened, its container is
+    /// corrupt or truncated, its format cannot be told, or writing fails.
+    /// Rows that cannot be read do not fail the file: they are quarantined.
+    pub fn ingest(
+        &mut self,
+        path: &Path,
+        opts: &IngestOptions,
+        progress: &dyn Fn(Progress),
+    ) -> Result<IngestOutcome> {
+        let started = Instant::now();
+        let meta = std::fs::metadata(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        if !meta.is_file() {
+            return Err(Error::Io {
+                path: path.to_path_buf(),
+                source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a regular file"),
+            });
+        }
+        let sha = sha256_of(path)?;
+        let previous = self.find(&sha)?;
+        if let (Some(p), false) = (&previous, opts.force) {
+            return Ok(IngestOutcome::AlreadyIngested {
+                previous: p.clone(),
+            });
+        }
+        let ingest_id: i64 =
+            self.conn
+                .query_row("SELECT coalesce(max(id), 0) + 1 FROM ingests", [], |r| {
+                    r.get(0)
+                })?;
+        let run = format!(
+            "{}-{}",
+            &sha[..16],
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or(0)
+        );
+        let total = meta.len();
+        let bytes = Arc::new(AtomicU64::new(0));
+        let counter = bytes.clone();
+        let mut written: Vec<(PathBuf, String, i32, u32, u64)> = Vec::new();
+        let result = with_reader(path, bytes.clone(), |reader, compression| {
+            let mut chunker = Chunker::new(reader, compression, path, CHUNK);
+            let first = match chunker.next_chunk()? {
+                Some(c) => c,
+                None => {
+                    return Err(Error::UnknownFormat {
+                        path: path.to_path_buf(),
+                        reason: "the file is empty".into(),
+                    });
+                }
+            };
+            let first_line_end = memchr::memchr(b'\n', &first.bytes).unwrap_or(first.bytes.len());
+            let format = match opts.format {
+                Some(f) => f,
+                None => detect(&first.bytes[..first_line_end]).map_err(|reason| {
+                    Error::UnknownFormat {
+                        path: path.to_path_buf(),
+                        reason,
+                    }
+                })?,
+            };
+            let mut writers: BTreeMap<(i32, u32), (PathBuf, ArrowWriter<File>, u64)> =
+                BTreeMap::new();
+            let mut total_parsed = Parsed::default();
+            let mut pending = vec![first];
+            let threads = rayon::current_num_threads().max(1);
+            loop {
+                while pending.len() < threads * 2 {
+                    match chunker.next_chunk()? {
+                        Some(c) => pending.push(c),
+                        None => break,
+                    }
+                }
+                if pending.is_empty() {
+                    break;
+                }
+                let parsed: Vec<std::result::Result<Parsed, String>> = pending
+                    .par_iter()
+                    .map(|c| parse_chunk(format, &c.bytes, c.first_line, ingest_id))
+                    .collect();
+                pending.clear();
+                for p in parsed {
+                    let p = p.map_err(Error::Internal)?;
+                    for ((y, m), batch) in &p.batches {
+                        let entry = match writers.entry((*y, *m)) {
+                            std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+                            std::collections::btree_map::Entry::Vacant(v) => {
+                                let rel = format!(
+                                    "events/source={}/year={y:04}/month={m:02}/part-{run}.parquet",
+                                    format.name()
+                                );
+                                let full = self.root.join(&rel);
+                                if let Some(dir) = full.parent() {
+                                    std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+                                        path: dir.to_path_buf(),
+                                        source,
+                                    })?;
+                                }
+                                let file = File::create(&full).map_err(|source| Error::Io {
+                                    path: full.clone(),
+                                    source,
+                                })?;
+                                let props = WriterProperties::builder()
+                                    .set_compression(Compression::ZSTD(ZstdLevel::default()))
+                                    .set_max_row_group_row_count(Some(ROW_GROUP))
+                                    .build();
+                                let w = ArrowWriter::try_new(file, schema::schema(), Some(props))
+                                    .map_err(|e| Error::Parquet {
+                                    path: full.clone(),
+                                    reason: e.to_string(),
+                                })?;
+                                written.push((full.clone(), rel, *y, *m, 0));
+                                v.insert((full, w, 0))
+                            }
+                        };
+                        entry.1.write(batch).map_err(|e| Error::Parquet {
+                            path: entry.0.clone(),
+                            reason: e.to_string(),
+                        })?;
+                        entry.2 += batch.num_rows() as u64;
+                    }
+                    merge(&mut total_parsed, p);
+                }
+                progress(Progress {
+                    bytes: counter.load(Ordering::Relaxed),
+                    total,
+                    rows: total_parsed.rows_read,
+                });
+            }
+            for ((y, m), (full, w, rows)) in writers {
+                let file = w.into_inner().map_err(|e| Error::Parquet {
+                    path: full.clone(),
+                    reason: e.to_string(),
+                })?;
+                file.sync_all().map_err(|source| Error::Io {
+                    path: full.clone(),
+                    source,
+                })?;
+                if let Some(slot) = written.iter_mut().find(|w| w.2 == y && w.3 == m) {
+                    slot.4 = rows;
+                }
+            }
+            Ok((format, total_parsed))
+        });
+        let (format, parsed) = match result {
+            Ok(r) => r,
+            Err(e) => {
+                for (full, ..) in &written {
+                    let _ = std::fs::remove_file(full);
+                }
+                return Err(e);
+            }
+        };
+        for (full, ..) in &written {
+            if let Some(dir) = full.parent() {
+                sync_dir(dir);
+            }
+        }
+        let seconds = started.elapsed().as_secs_f64();
+        let old_files = self.commit(
+            ingest_id,
+            path,
+            &sha,
+            total,
+            format,
+            &parsed,
+            &written,
+            seconds,
+            previous.as_ref().map(|p| p.id),
+        );
+        let old_files = match old_files {
+            Ok(f) => f,
+            Err(e) => {
+                for (full, ..) in &written {
+                    let _ = std::fs::remove_file(full);
+                }
+                return Err(e);
+            }
+        };
+        for f in old_files {
+            let _ = std::fs::remove_file(self.root.join(f));
+        }
+        progress(Progress {
+            bytes: total,
+            total,
+            rows: parsed.rows_read,
+        });
+        Ok(IngestOutcome::Ingested(self.summary(ingest_id)?))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn commit(
+        &mut self,
+        id: i64,
+        path: &Path,
+        sha: &str,
+        size: u64,
+        format: Format,
+        p: &Parsed,
+        written: &[(PathBuf, String, i32, u32, u64)],
+        seconds: f64,
+        replaces: Option<i64>,
+    ) -> Result<Vec<String>> {
+        let tx = self.conn.transaction()?;
+        let mut old = Vec::new();
+        if let Some(prev) = replaces {
+            let mut stmt = tx.prepare("SELECT path FROM outputs WHERE ingest_id = ?1")?;
+            old = stmt
+                .query_map([prev], |r| r.get::<_, String>(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            drop(stmt);
+            tx.execute("DELETE FROM ingests WHERE id = ?1", [prev])?;
+        }
+        let quarantined = p.quarantined.len() as u64;
+        let flagged: u64 = p.flagged.values().sum();
+        tx.execute(
+            "INSERT INTO ingests (id, path, file_name, sha256, size, format, rows_read, rows_written,
+                 rows_quarantined, rows_flagged, added_from, added_to, day_from, day_to, seconds, ingested_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, strftime('%Y-%m-%dT%H:%M:%SZ','now'))",
+            params![
+                id,
+                path.display().to_string(),
+                path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+                sha,
+                size as i64,
+                format.name(),
+                p.rows_read as i64,
+                p.rows_written as i64,
+                quarantined as i64,
+                flagged as i64,
+                p.added.map(|a| a.0),
+                p.added.map(|a| a.1),
+                p.days.map(|d| d.0.to_string()),
+                p.days.map(|d| d.1.to_string()),
+                seconds
+            ],
+        )?;
+        for (full, rel, y, m, rows) in written {
+            let bytes = std::fs::metadata(full).map(|m| m.len()).unwrap_or(0);
+            tx.execute(
+                "INSERT INTO outputs (ingest_id, path, source, year, month, rows, bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![id, rel, format.name(), y, m, *rows as i64, bytes as i64],
+            )?;
+        }
+        let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
+        {
+            let mut q = tx.prepare(
+                "INSERT INTO quarantine (ingest_id, line, raw, reason, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            for r in &p.quarantined {
+                q.execute(params![id, r.line as i64, r.raw, r.reason, r.detail])?;
+                *counts.entry(r.reason.as_str()).or_default() += 1;
+            }
+        }
+        for (reason, n) in counts {
+            tx.execute(
+                "INSERT INTO reasons (ingest_id, kind, reason, count) VALUES (?1, 'quarantined', ?2, ?3)",
+                params![id, reason, n as i64],
+            )?;
+        }
+        for (reason, n) in &p.flagged {
+            tx.execute(
+                "INSERT INTO reasons (ingest_id, kind, reason, count) VALUES (?1, 'flagged', ?2, ?3)",
+                params![id, reason, *n as i64],
+            )?;
+        }
+        tx.commit()?;
+        Ok(old)
+    }
+}
+
+fn merge(into: &mut Parsed, p: Parsed) {
+    into.rows_read += p.rows_read;
+    into.rows_written += p.rows_written;
+    into.quarantined.extend(p.quarantined);
+    for (k, v) in p.flagged {
+        *into.flagged.entry(k).or_default() += v;
+    }
+    into.added = match (into.added, p.added) {
+        (Some(a), Some(b)) => Some((a.0.min(b.0), a.1.max(b.1))),
+        (a, b) => a.or(b),
+    };
+    into.days = match (into.days, p.days) {
+        (Some(a), Some(b)) => Some((a.0.min(b.0), a.1.max(b.1))),
+        (a, b) => a.or(b),
+    };
+}
+
+fn sha256_of(path: &Path) -> Result<String> {
+    let mut f = File::open(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut h = Sha256::new();
+    std::io::copy(&mut f, &mut h).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(format!("{:x}", h.finalize()))
+}
+
+fn sync_dir(dir: &Path) {
+    // Makes the new directory entries durable; not every platform allows it,
+    // and the manifest commit that follows is the point of record.
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+}

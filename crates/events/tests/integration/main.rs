@@ -1,0 +1,54 @@
+//! Integration tests of event ingestion: one binary, one module per area.
+
+mod bad_input;
+mod roundtrip;
+
+use std::path::{Path, PathBuf};
+
+use arrow::array::RecordBatch;
+use detente_events::{EventStore, IngestOptions, IngestOutcome, IngestSummary};
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+
+/// The repository's `testdata/` folder.
+pub fn testdata(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../testdata")
+        .join(name)
+}
+
+/// A file of the shared data sets beside the repository.
+pub fn shared(name: &str) -> PathBuf {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data")
+        .join(name);
+    assert!(p.exists(), "shared data missing: {}", p.display());
+    p
+}
+
+/// Ingests `path` into a fresh store and returns the store and the summary.
+pub fn ingest_one(dir: &Path, path: &Path) -> (EventStore, IngestSummary) {
+    let mut store = EventStore::open(dir).unwrap();
+    let out = store
+        .ingest(path, &IngestOptions::default(), &|_| {})
+        .unwrap();
+    let IngestOutcome::Ingested(s) = out else {
+        panic!("not ingested: {out:?}")
+    };
+    (store, s)
+}
+
+/// Every batch of the data set, in manifest order.
+pub fn read_all(store: &EventStore) -> Vec<RecordBatch> {
+    let mut out = Vec::new();
+    for f in store.outputs().unwrap() {
+        let file = std::fs::File::open(store.root().join(&f.path)).unwrap();
+        let reader = ParquetRecordBatchReaderBuilder::try_new(file)
+            .unwrap()
+            .build()
+            .unwrap();
+        for b in reader {
+            out.push(b.unwrap());
+        }
+    }
+    out
+}

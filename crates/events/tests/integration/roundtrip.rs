@@ -1,0 +1,302 @@
+//! Each format round-trips: ingest, read the Parquet back, compare with values
+//! checked by hand against the source file (awk on the raw lines).
+
+use arrow::array::{Array, AsArray};
+use arrow::datatypes::{
+    Date32Type, Float64Type, Int8Type, Int32Type, Int64Type, TimestampSecondType,
+};
+use detente_events::{EventStore, IngestOptions, IngestOutcome};
+
+use super::{ingest_one, read_all, shared, testdata};
+
+fn col<'a>(b: &'a arrow::array::RecordBatch, name: &str) -> &'a dyn Array {
+    b.column_by_name(name)
+        .unwrap_or_else(|| panic!("no column {name}"))
+        .as_ref()
+}
+
+#[test]
+fn gdelt2_first_row_as_in_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, s) = ingest_one(dir.path(), &testdata("gdelt2-20161013151500-head50.csv"));
+    assert_eq!(
+        (
+            s.format.as_str(),
+            s.rows_read,
+            s.rows_written,
+            s.rows_quarantined
+        ),
+        ("gdelt2", 50, 50, 0)
+    );
+    let batches = read_all(&store);
+    let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
+    assert_eq!(rows, 50);
+    // Line 1 (awk): 588604779, 20151014, Actor2Code DEU, EventCode 040, QuadClass 1,
+    // Goldstein 1.0, NumMentions 3, AvgTone -1.46443514644352, ActionGeo type 3
+    // "Hollywood, California, United States" lat 34.0983, DATEADDED 20161013151500.
+    let (b, i) = batches
+        .iter()
+        .find_map(|b| {
+            let lines = b
+                .column_by_name("line")
+                .unwrap()
+                .as_primitive::<Int64Type>();
+            (0..b.num_rows())
+                .find(|&i| lines.value(i) == 1)
+                .map(|i| (b, i))
+        })
+        .expect("line 1 is in the data");
+    assert_eq!(
+        col(b, "global_event_id")
+            .as_primitive::<Int64Type>()
+            .value(i),
+        588_604_779
+    );
+    let day = col(b, "day").as_primitive::<Date32Type>().value(i);
+    assert_eq!(
+        chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap() + chrono::Duration::days(day as i64),
+        chrono::NaiveDate::from_ymd_opt(2015, 10, 14).unwrap()
+    );
+    assert!(col(b, "actor1_code").is_null(i));
+    assert_eq!(col(b, "actor2_code").as_string::<i32>().value(i), "DEU");
+    assert_eq!(col(b, "event_code").as_string::<i32>().value(i), "040");
+    assert_eq!(col(b, "event_root_code").as_string::<i32>().value(i), "04");
+    assert_eq!(col(b, "quad_class").as_primitive::<Int8Type>().value(i), 1);
+    assert_eq!(
+        col(b, "goldstein").as_primitive::<Float64Type>().value(i),
+        1.0
+    );
+    assert_eq!(
+        col(b, "num_mentions").as_primitive::<Int32Type>().value(i),
+        3
+    );
+    assert_eq!(
+        col(b, "avg_tone").as_primitive::<Float64Type>().value(i),
+        -1.46443514644352
+    );
+    assert_eq!(
+        col(b, "action_geo_type")
+            .as_primitive::<Int8Type>()
+            .value(i),
+        3
+    );
+    assert_eq!(
+        col(b, "action_geo_fullname").as_string::<i32>().value(i),
+        "Hollywood, California, United States"
+    );
+    assert_eq!(
+        col(b, "action_geo_lat")
+            .as_primitive::<Float64Type>()
+            .value(i),
+        34.0983
+    );
+    // 2016-10-13 15:15:00 UTC.
+    assert_eq!(
+        col(b, "date_added")
+            .as_primitive::<TimestampSecondType>()
+            .value(i),
+        1_476_371_700
+    );
+    assert!(
+        col(b, "source_url")
+            .as_string::<i32>()
+            .value(i)
+            .starts_with("https://www.yahoo.com/news/halle-berry")
+    );
+    // Partitioned by the event's month: this row lives under 2015-10.
+    let outs = store.outputs().unwrap();
+    assert!(
+        outs.iter()
+            .any(|o| o.source == "gdelt2" && o.year == 2015 && o.month == 10)
+    );
+    assert!(
+        outs.iter()
+            .all(|o| o.path.starts_with("events/source=gdelt2/year="))
+    );
+}
+
+#[test]
+fn gdelt1_mixes_57_and_58_field_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, s) = ingest_one(
+        dir.path(),
+        &shared("gdelt/v1/excerpts/spark-gdelt-events1.csv"),
+    );
+    assert_eq!(
+        (
+            s.format.as_str(),
+            s.rows_read,
+            s.rows_written,
+            s.rows_quarantined
+        ),
+        ("gdelt1", 100, 100, 0)
+    );
+    let batches = read_all(&store);
+    let with_url: usize = batches
+        .iter()
+        .map(|b| b.num_rows() - col(b, "source_url").null_count())
+        .sum();
+    // The data README: 40 rows of 57 fields (no SOURCEURL) and 60 of 58.
+    assert_eq!(with_url, 60);
+    // Line 41 (awk): the first 58-field row, 253461011, SQLDATE 20030404,
+    // EventCode 043, DATEADDED 20130401, SOURCEURL "BBC Monitoring".
+    let hit = batches.iter().find_map(|b| {
+        let ids = col(b, "global_event_id").as_primitive::<Int64Type>();
+        (0..b.num_rows())
+            .find(|&i| ids.value(i) == 253_461_011)
+            .map(|i| (b, i))
+    });
+    let (b, i) = hit.expect("event 253461011");
+    assert_eq!(col(b, "event_code").as_string::<i32>().value(i), "043");
+    assert_eq!(
+        col(b, "source_url").as_string::<i32>().value(i),
+        "BBC Monitoring"
+    );
+    // 2013-04-01 00:00 UTC: GDELT 1.0 dates additions to the day.
+    assert_eq!(
+        col(b, "date_added")
+            .as_primitive::<TimestampSecondType>()
+            .value(i),
+        1_364_774_400
+    );
+}
+
+#[test]
+fn icews_reads_its_header_nas_and_country_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, s) = ingest_one(dir.path(), &shared("icews/events.2018.sample.tab.gz"));
+    // The data README: 3,705 rows, a header line.
+    assert_eq!(
+        (
+            s.format.as_str(),
+            s.rows_read,
+            s.rows_written,
+            s.rows_quarantined
+        ),
+        ("icews", 3705, 3705, 0)
+    );
+    let batches = read_all(&store);
+    let russian: usize = batches
+        .iter()
+        .map(|b| {
+            let c = col(b, "actor1_country_code").as_string::<i32>();
+            (0..b.num_rows())
+                .filter(|&i| c.is_valid(i) && c.value(i) == "RUS")
+                .count()
+        })
+        .sum();
+    // awk: 176 rows with Source Country "Russian Federation".
+    assert_eq!(russian, 176);
+    // Event 32889836 (line 2): 2018-06-01, Bangladesh -> Vietnam, CAMEO 040, intensity 1.
+    let (b, i) = batches
+        .iter()
+        .find_map(|b| {
+            let ids = col(b, "global_event_id").as_primitive::<Int64Type>();
+            (0..b.num_rows())
+                .find(|&i| ids.value(i) == 32_889_836)
+                .map(|i| (b, i))
+        })
+        .unwrap();
+    assert_eq!(
+        col(b, "actor1_country_code").as_string::<i32>().value(i),
+        "BGD"
+    );
+    assert_eq!(
+        col(b, "actor2_country_code").as_string::<i32>().value(i),
+        "VNM"
+    );
+    assert_eq!(col(b, "quad_class").as_primitive::<Int8Type>().value(i), 1);
+    assert_eq!(
+        col(b, "goldstein").as_primitive::<Float64Type>().value(i),
+        1.0
+    );
+    // "NA" in District is null, not the string "NA".
+    assert!(col(b, "action_geo_district").is_null(i));
+}
+
+#[test]
+fn all_91_gdelt2_exports_read_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = EventStore::open(dir.path()).unwrap();
+    let folder = shared("gdelt/v2/events");
+    let mut files: Vec<_> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let (mut read, mut written) = (0, 0);
+    for f in &files {
+        let IngestOutcome::Ingested(s) =
+            store.ingest(f, &IngestOptions::default(), &|_| {}).unwrap()
+        else {
+            panic!("{}", f.display())
+        };
+        read += s.rows_read;
+        written += s.rows_written;
+    }
+    // The data README: 91 files, 129,257 rows, 61 fields on every row.
+    assert_eq!(files.len(), 91);
+    assert_eq!((read, written), (129_257, 129_257));
+    let rows: u64 = store.outputs().unwrap().iter().map(|o| o.rows).sum();
+    assert_eq!(rows, 129_257);
+    let stats = store.stats().unwrap();
+    let g = stats
+        .coverage
+        .iter()
+        .find(|c| c.source == "gdelt2")
+        .unwrap();
+    assert_eq!(g.batches, 91);
+    // The README's contiguous run 2024-10-22 13:00-15:30 lacks 14:15 and 15:15.
+    let in_run: Vec<_> = stats
+        .gaps
+        .iter()
+        .filter(|x| x.from.starts_with("2024-10-22 1") && x.missing == 1)
+        .collect();
+    let froms: Vec<&str> = in_run.iter().map(|x| x.from.as_str()).collect();
+    assert_eq!(froms, ["2024-10-22 14:15", "2024-10-22 15:15"]);
+}
+
+#[test]
+fn same_content_again_is_a_no_op_and_force_replaces_without_duplicates() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = testdata("gdelt2-20161013151500-head50.csv");
+    let (mut store, first) = ingest_one(dir.path(), &src);
+    let files_before: Vec<String> = store
+        .outputs()
+        .unwrap()
+        .into_iter()
+        .map(|o| o.path)
+        .collect();
+    // The same bytes under another name are recognised by their sha256.
+    let copy = dir.path().join("copy.csv");
+    std::fs::copy(&src, &copy).unwrap();
+    match store
+        .ingest(&copy, &IngestOptions::default(), &|_| {})
+        .unwrap()
+    {
+        IngestOutcome::AlreadyIngested { previous } => assert_eq!(previous.id, first.id),
+        other => panic!("{other:?}"),
+    }
+    let forced = store
+        .ingest(
+            &copy,
+            &IngestOptions {
+                force: true,
+                ..Default::default()
+            },
+            &|_| {},
+        )
+        .unwrap();
+    let IngestOutcome::Ingested(s) = forced else {
+        panic!()
+    };
+    assert_eq!(s.rows_written, 50);
+    assert_eq!(store.ingests().unwrap().len(), 1, "replaced, not added");
+    let rows: u64 = store.outputs().unwrap().iter().map(|o| o.rows).sum();
+    assert_eq!(rows, 50, "no duplicated rows");
+    for old in files_before {
+        assert!(!dir.path().join(old).exists(), "old files are deleted");
+    }
+    let total: usize = read_all(&store).iter().map(|b| b.num_rows()).sum();
+    assert_eq!(total, 50);
+}
