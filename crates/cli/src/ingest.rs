@@ -204,11 +204,13 @@ pub fn ingest(
                 "flagged",
                 "seconds",
             ]);
+            // Many files: list only those that need a look.
             let show_all = rows.len() <= 20;
-            for r in rows
+            let shown: Vec<&FileRow> = rows
                 .iter()
                 .filter(|r| show_all || r.outcome != "ingested" || r.rows_quarantined > 0)
-            {
+                .collect();
+            for r in &shown {
                 t.add_row(vec![
                     short(Path::new(&r.path)),
                     r.outcome.to_string(),
