@@ -84,13 +84,13 @@ pub fn ingest(
     quiet: bool,
     out: &mut dyn Write,
 ) -> Result<Outcome> {
-    let format = match format {
-        None => None,
-        Some(f) => Some(
-            EventFormat::parse(f)
-                .with_context(|| format!("--format {f:?}: expected gdelt1, gdelt2 or icews"))?,
-        ),
-    };
+    let format =
+        match format {
+            None => None,
+            Some(f) => Some(EventFormat::parse(f).with_context(|| {
+                format!("--source-format {f:?}: expected gdelt1, gdelt2 or icews")
+            })?),
+        };
     let files = expand(paths)?;
     if files.is_empty() {
         bail!("no input files found in {:?}", paths);
@@ -102,6 +102,7 @@ pub fn ingest(
     let mut rows = Vec::new();
     let (mut failed, mut quarantined) = (0usize, 0u64);
     let total_files = files.len();
+    let run_started = std::time::Instant::now();
     for (i, f) in files.iter().enumerate() {
         let bar = terminal.then(|| {
             let b = ProgressBar::new(std::fs::metadata(f).map(|m| m.len()).unwrap_or(0));
@@ -219,7 +220,6 @@ pub fn ingest(
                     r.rows_written.to_string(),
                     r.rows_quarantined.to_string(),
                     r.rows_flagged.to_string(),
-                    format!("{:.2}", r.seconds),
                 ]);
             }
             if !shown.is_empty() {
@@ -238,20 +238,21 @@ pub fn ingest(
                 .count();
             writeln!(
                 out,
-                "{} files: {ingested} ingested, {skipped} already ingested, {failed} failed; {} rows read, {} written, {} quarantined, {} flagged",
+                "{} files: {ingested} ingested, {skipped} already ingested, {failed} failed; {} rows read, {} written, {} quarantined, {} flagged, in {:.2} s",
                 rows.len(),
                 sum(|r| r.rows_read),
                 sum(|r| r.rows_written),
                 sum(|r| r.rows_quarantined),
                 sum(|r| r.rows_flagged),
+                run_started.elapsed().as_secs_f64(),
             )?;
             for r in rows.iter().filter(|r| r.error.is_some()) {
-                writeln!(
-                    out,
-                    "  {}: {}",
-                    short(Path::new(&r.path)),
-                    r.error.clone().unwrap_or_default()
-                )?;
+                let error = r.error.clone().unwrap_or_default();
+                if error.contains(&r.path) {
+                    writeln!(out, "  {error}")?;
+                } else {
+                    writeln!(out, "  {}: {error}", short(Path::new(&r.path)))?;
+                }
             }
         }
     }

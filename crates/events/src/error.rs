@@ -26,7 +26,7 @@ pub enum Error {
     },
     /// The file's format could not be told from its content.
     #[error(
-        "{path}: cannot tell the format: {reason}; use --format gdelt1|gdelt2|icews if you know it"
+        "{path}: cannot tell the format: {reason}; use --source-format gdelt1|gdelt2|icews if you know it"
     )]
     UnknownFormat {
         /// The file.

@@ -349,7 +349,7 @@ impl EventStore {
     /// Records a file that could not be read at all.
     pub fn record_failure(&self, path: &Path, error: &str) -> Result<()> {
         self.conn.execute(
-            "INSERT INTO failures (path, error, at) VALUES (?1, ?2, datetime('now'))",
+            "INSERT INTO failures (path, error, at) VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
             params![path.display().to_string(), error],
         )?;
         Ok(())

@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod commands;
+mod ingest;
 mod models;
 
 use std::path::Path;
@@ -27,6 +28,7 @@ pub fn with_filters(body: impl FnOnce()) {
     settings.add_filter(r"/tmp/[^\s:]+", "[TMP]");
     settings.add_filter(r"detente \d+\.\d+\.\d+", "detente [VERSION]");
     settings.add_filter(r"in \d+ ms", "in [ELAPSED] ms");
+    settings.add_filter(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", "[TIME]");
     settings.add_filter(r"in \d+\.\d+ s\b", "in [ELAPSED] s");
     settings.bind(body);
 }
