@@ -184,8 +184,9 @@ pub struct EventStore {
     conn: Connection,
 }
 
-/// Rows per Parquet row group.
-const ROW_GROUP: usize = 1 << 20;
+/// Rows per Parquet row group: an open partition buffers up to one row group,
+/// so this bounds memory per partition (about 40 MB of GDELT rows).
+const ROW_GROUP: usize = 128 * 1024;
 /// Bytes per parsing chunk.
 const CHUNK: usize = 8 << 20;
 
