@@ -84,13 +84,11 @@ def run(cmd, env=None):
 
 
 DUCKDB = """
-import duckdb, sys
-cols = {cols!r}
+import duckdb
 con = duckdb.connect()
 con.execute("SET threads = 2")
-con.execute(f\"\"\"COPY (SELECT * FROM read_csv('{src}', delim='\\t', header=false, quote='', escape='',
-    columns={{ {{', '.join(f"'{{n}}': '{{t}}'" for n, t in cols)}} }}))
-    TO '{dst}' (FORMAT parquet, COMPRESSION zstd)\"\"\")
+con.execute(\"\"\"COPY (SELECT * FROM read_csv('{src}', delim='\\t', header=false, quote='', escape='',
+    columns={columns})) TO '{dst}' (FORMAT parquet, COMPRESSION zstd)\"\"\")
 """
 
 POLARS = """
@@ -123,9 +121,10 @@ def main():
     size, nfiles = build_input(src, args.gb)
     print(f"input: {size / 1e9:.2f} GB ({nfiles} real GDELT 2.0 exports, repeated)")
     cols = COLUMNS
+    duck_columns = "{" + ", ".join(f"'{n}': '{t}'" for n, t in cols) + "}"
     tools = {
         "detente": lambda i: [detente, "--store", str(work / f"store-{i}"), "ingest", str(src), "--quiet"],
-        "duckdb": lambda i: [py, "-c", DUCKDB.format(cols=cols, src=src, dst=work / f"duckdb-{i}.parquet")],
+        "duckdb": lambda i: [py, "-c", DUCKDB.format(columns=duck_columns, src=src, dst=work / f"duckdb-{i}.parquet")],
         "polars": lambda i: [py, "-c", POLARS.format(cols=cols, src=src, dst=work / f"polars-{i}.parquet")],
     }
     results = {name: [] for name in tools}

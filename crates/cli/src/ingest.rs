@@ -203,7 +203,6 @@ pub fn ingest(
                 "written",
                 "quarantined",
                 "flagged",
-                "seconds",
             ]);
             // Many files: list only those that need a look.
             let show_all = rows.len() <= 20;

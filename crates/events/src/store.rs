@@ -417,7 +417,7 @@ impl EventStore {
         let total = meta.len();
         let bytes = Arc::new(AtomicU64::new(0));
         let counter = bytes.clone();
-        let mut written: Vec<(PathBuf, String, i32, u32, u64)> = Vec::new();
+        let mut written: Vec<Written> = Vec::new();
         let result = with_reader(path, bytes.clone(), |reader, compression| {
             let mut chunker = Chunker::new(reader, compression, path, CHUNK);
             let first = match chunker.next_chunk()? {
@@ -439,88 +439,63 @@ impl EventStore {
                     }
                 })?,
             };
-            let mut writers: BTreeMap<(i32, u32), (PathBuf, ArrowWriter<File>, u64)> =
-                BTreeMap::new();
-            let mut total_parsed = Parsed::default();
-            let mut pending = vec![first];
-            let threads = rayon::current_num_threads().max(1);
-            loop {
-                while pending.len() < threads * 2 {
-                    match chunker.next_chunk()? {
-                        Some(c) => pending.push(c),
-                        None => break,
-                    }
-                }
-                if pending.is_empty() {
-                    break;
-                }
-                let parsed: Vec<std::result::Result<Parsed, String>> = pending
-                    .par_iter()
-                    .map(|c| parse_chunk(format, &c.bytes, c.first_line, ingest_id))
-                    .collect();
-                pending.clear();
-                for p in parsed {
-                    let p = p.map_err(Error::Internal)?;
-                    for ((y, m), batch) in &p.batches {
-                        let entry = match writers.entry((*y, *m)) {
-                            std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
-                            std::collections::btree_map::Entry::Vacant(v) => {
-                                let rel = format!(
-                                    "events/source={}/year={y:04}/month={m:02}/part-{run}.parquet",
-                                    format.name()
-                                );
-                                let full = self.root.join(&rel);
-                                if let Some(dir) = full.parent() {
-                                    std::fs::create_dir_all(dir).map_err(|source| Error::Io {
-                                        path: dir.to_path_buf(),
-                                        source,
-                                    })?;
-                                }
-                                let file = File::create(&full).map_err(|source| Error::Io {
-                                    path: full.clone(),
-                                    source,
-                                })?;
-                                let props = WriterProperties::builder()
-                                    .set_compression(Compression::ZSTD(ZstdLevel::default()))
-                                    .set_max_row_group_row_count(Some(ROW_GROUP))
-                                    .build();
-                                let w = ArrowWriter::try_new(file, schema::schema(), Some(props))
-                                    .map_err(|e| Error::Parquet {
-                                    path: full.clone(),
-                                    reason: e.to_string(),
-                                })?;
-                                written.push((full.clone(), rel, *y, *m, 0));
-                                v.insert((full, w, 0))
+            // Parsing runs on the rayon pool while one thread encodes and writes
+            // Parquet, so the two overlap; the bounded channel keeps memory flat.
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Batches>(2);
+            let root = self.root.clone();
+            let run = run.clone();
+            std::thread::scope(|scope| {
+                let writer = scope.spawn(move || write_partitions(&root, format, &run, rx));
+                let parsed = (|| -> Result<Parsed> {
+                    let mut total_parsed = Parsed::default();
+                    let mut pending = vec![first];
+                    let threads = rayon::current_num_threads().max(1);
+                    loop {
+                        while pending.len() < threads * 2 {
+                            match chunker.next_chunk()? {
+                                Some(c) => pending.push(c),
+                                None => break,
                             }
-                        };
-                        entry.1.write(batch).map_err(|e| Error::Parquet {
-                            path: entry.0.clone(),
-                            reason: e.to_string(),
-                        })?;
-                        entry.2 += batch.num_rows() as u64;
+                        }
+                        if pending.is_empty() {
+                            break;
+                        }
+                        let parsed: Vec<std::result::Result<Parsed, String>> = pending
+                            .par_iter()
+                            .map(|c| parse_chunk(format, &c.bytes, c.first_line, ingest_id))
+                            .collect();
+                        pending.clear();
+                        for p in parsed {
+                            let mut p = p.map_err(Error::Internal)?;
+                            let batches = std::mem::take(&mut p.batches);
+                            if tx.send(batches).is_err() {
+                                // The writer stopped on an error, reported below.
+                                return Ok(total_parsed);
+                            }
+                            merge(&mut total_parsed, p);
+                        }
+                        progress(Progress {
+                            bytes: counter.load(Ordering::Relaxed),
+                            total,
+                            rows: total_parsed.rows_read,
+                        });
                     }
-                    merge(&mut total_parsed, p);
-                }
-                progress(Progress {
-                    bytes: counter.load(Ordering::Relaxed),
-                    total,
-                    rows: total_parsed.rows_read,
+                    Ok(total_parsed)
+                })();
+                drop(tx);
+                let (files, write_error) = writer.join().unwrap_or_else(|_| {
+                    (
+                        Vec::new(),
+                        Some(Error::Internal("the Parquet writer thread panicked".into())),
+                    )
                 });
-            }
-            for ((y, m), (full, w, rows)) in writers {
-                let file = w.into_inner().map_err(|e| Error::Parquet {
-                    path: full.clone(),
-                    reason: e.to_string(),
-                })?;
-                file.sync_all().map_err(|source| Error::Io {
-                    path: full.clone(),
-                    source,
-                })?;
-                if let Some(slot) = written.iter_mut().find(|w| w.2 == y && w.3 == m) {
-                    slot.4 = rows;
+                written.extend(files);
+                let parsed = parsed?;
+                match write_error {
+                    Some(e) => Err(e),
+                    None => Ok((format, parsed)),
                 }
-            }
-            Ok((format, total_parsed))
+            })
         });
         let (format, parsed) = match result {
             Ok(r) => r,
@@ -577,7 +552,7 @@ impl EventStore {
         size: u64,
         format: Format,
         p: &Parsed,
-        written: &[(PathBuf, String, i32, u32, u64)],
+        written: &[Written],
         seconds: f64,
         replaces: Option<i64>,
     ) -> Result<Vec<String>> {
@@ -647,6 +622,84 @@ impl EventStore {
         tx.commit()?;
         Ok(old)
     }
+}
+
+/// Batches of one parsed chunk, by (year, month).
+type Batches = BTreeMap<(i32, u32), arrow::array::RecordBatch>;
+
+/// A Parquet file written by an ingest: full path, path relative to the store,
+/// year, month, rows.
+type Written = (PathBuf, String, i32, u32, u64);
+
+/// Receives batches and writes one Parquet file per partition; returns the
+/// files it created (complete and synced when there is no error).
+fn write_partitions(
+    root: &Path,
+    format: Format,
+    run: &str,
+    rx: std::sync::mpsc::Receiver<Batches>,
+) -> (Vec<Written>, Option<Error>) {
+    let mut written: Vec<Written> = Vec::new();
+    let mut writers: BTreeMap<(i32, u32), (PathBuf, ArrowWriter<File>, u64)> = BTreeMap::new();
+    let mut step = || -> Result<()> {
+        for batches in rx.iter() {
+            for ((y, m), batch) in batches {
+                let entry = match writers.entry((y, m)) {
+                    std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+                    std::collections::btree_map::Entry::Vacant(v) => {
+                        let rel = format!(
+                            "events/source={}/year={y:04}/month={m:02}/part-{run}.parquet",
+                            format.name()
+                        );
+                        let full = root.join(&rel);
+                        if let Some(dir) = full.parent() {
+                            std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+                                path: dir.to_path_buf(),
+                                source,
+                            })?;
+                        }
+                        let file = File::create(&full).map_err(|source| Error::Io {
+                            path: full.clone(),
+                            source,
+                        })?;
+                        written.push((full.clone(), rel, y, m, 0));
+                        let props = WriterProperties::builder()
+                            .set_compression(Compression::ZSTD(ZstdLevel::default()))
+                            .set_max_row_group_row_count(Some(ROW_GROUP))
+                            .build();
+                        let w = ArrowWriter::try_new(file, schema::schema(), Some(props)).map_err(
+                            |e| Error::Parquet {
+                                path: full.clone(),
+                                reason: e.to_string(),
+                            },
+                        )?;
+                        v.insert((full, w, 0))
+                    }
+                };
+                entry.1.write(&batch).map_err(|e| Error::Parquet {
+                    path: entry.0.clone(),
+                    reason: e.to_string(),
+                })?;
+                entry.2 += batch.num_rows() as u64;
+            }
+        }
+        for ((y, m), (full, w, rows)) in std::mem::take(&mut writers) {
+            let file = w.into_inner().map_err(|e| Error::Parquet {
+                path: full.clone(),
+                reason: e.to_string(),
+            })?;
+            file.sync_all().map_err(|source| Error::Io {
+                path: full.clone(),
+                source,
+            })?;
+            if let Some(slot) = written.iter_mut().find(|w| w.2 == y && w.3 == m) {
+                slot.4 = rows;
+            }
+        }
+        Ok(())
+    };
+    let error = step().err();
+    (written, error)
 }
 
 fn merge(into: &mut Parsed, p: Parsed) {
