@@ -67,6 +67,33 @@ pub fn type_codes() -> &'static HashMap<String, String> {
     })
 }
 
+/// Whether GDELT's table lists `code`, without hashing: a bit per (length,
+/// number) pair, for the hot path of ingestion.
+pub fn is_listed(code: &str) -> bool {
+    static BITS: OnceLock<Vec<u64>> = OnceLock::new();
+    let bits = BITS.get_or_init(|| {
+        let mut b = vec![0u64; 5 * 10_000 / 64 + 1];
+        for c in event_codes().keys() {
+            if let Some(i) = slot(c) {
+                b[i / 64] |= 1 << (i % 64);
+            }
+        }
+        b
+    });
+    slot(code).is_some_and(|i| bits[i / 64] & (1 << (i % 64)) != 0)
+}
+
+fn slot(code: &str) -> Option<usize> {
+    let b = code.as_bytes();
+    if !(2..=4).contains(&b.len()) || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let n = b
+        .iter()
+        .fold(0usize, |acc, d| acc * 10 + usize::from(d - b'0'));
+    Some(b.len() * 10_000 + n)
+}
+
 /// Whether `code` is shaped like a CAMEO event code: two to four ASCII digits
 /// whose first two name a root from 01 to 20.
 pub fn is_well_formed(code: &str) -> bool {

@@ -384,8 +384,7 @@ fn cameo_codes(code: &str, base: &str, root: &str) -> Result<(Val<'static>, bool
             format!("event_root_code {root:?} is not the root of event_code {code:?}"),
         ));
     }
-    let listed = cameo::event_codes().contains_key(code);
-    Ok((Val::Null, listed))
+    Ok((Val::Null, cameo::is_listed(code)))
 }
 
 /// Parses the lines of `chunk` (whole lines, the first numbered `first_line`).
@@ -449,7 +448,13 @@ pub fn parse_chunk(
             }
         };
         fields.clear();
-        fields.extend(text.split('\t'));
+        let mut from = 0;
+        for tab in memchr::memchr_iter(b'\t', text.as_bytes()) {
+            // Tabs are ASCII, so these are char boundaries.
+            fields.push(&text[from..tab]);
+            from = tab + 1;
+        }
+        fields.push(&text[from..]);
         let row = match format {
             Format::Gdelt1 | Format::Gdelt2 => gdelt_row(format, &fields),
             Format::Icews => icews_row(&fields),
@@ -596,7 +601,7 @@ fn icews_row<'a>(f: &[&'a str]) -> Result<Row<'a>, Fail> {
             format!("event_code = {code:?} is not a CAMEO code"),
         ));
     }
-    let listed = cameo::event_codes().contains_key(code);
+    let listed = cameo::is_listed(code);
     v[col::EVENT_CODE] = Val::Str(code);
     v[col::EVENT_BASE] = Val::Str(&code[..3.min(code.len())]);
     v[col::EVENT_ROOT] = Val::Str(&code[..2]);
