@@ -4,8 +4,10 @@
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::Path;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 
@@ -30,10 +32,12 @@ impl Compression {
     }
 }
 
-/// Counts the bytes read from the file on disk (for progress).
+/// Counts the bytes read from the file on disk (for progress), and hashes
+/// them when asked to (a sequential read of the whole file).
 struct Counting<R> {
     inner: R,
     read: Arc<AtomicU64>,
+    hasher: Option<Arc<Mutex<Sha256>>>,
 }
 
 impl<R: std::io::Seek> std::io::Seek for Counting<R> {
@@ -46,6 +50,12 @@ impl<R: Read> Read for Counting<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         self.read.fetch_add(n as u64, Ordering::Relaxed);
+        if let Some(h) = &self.hasher {
+            // Poisoning needs a panic while hashing, which `update` cannot raise.
+            if let Ok(mut h) = h.lock() {
+                h.update(&buf[..n]);
+            }
+        }
         Ok(n)
     }
 }
@@ -57,24 +67,35 @@ fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
     }
 }
 
-/// Opens `path`, tells its compression and runs `f` on the decompressed stream.
-/// `read` counts the bytes taken from disk.
-pub fn with_reader<T>(
-    path: &Path,
-    read: Arc<AtomicU64>,
-    f: impl FnOnce(&mut dyn Read, Compression) -> Result<T>,
-) -> Result<T> {
+/// Tells a file's compression from its first bytes.
+pub fn sniff(path: &Path) -> Result<Compression> {
     let mut file = File::open(path).map_err(io(path))?;
     let mut magic = [0u8; 4];
     let n = read_up_to(&mut file, &mut magic).map_err(io(path))?;
-    let compression = match &magic[..n] {
+    Ok(match &magic[..n] {
         [0x1f, 0x8b, ..] => Compression::Gzip,
         [b'P', b'K', 3, 4] => Compression::Zip,
         _ => Compression::Plain,
-    };
-    drop(file);
+    })
+}
+
+/// Opens `path`, tells its compression and runs `f` on the decompressed stream.
+/// `read` counts the bytes taken from disk; `hasher`, if given, receives every
+/// byte of the file (plain and gzip files are read once, front to back; do not
+/// ask this of a zip archive, which is read out of order).
+pub fn with_reader<T>(
+    path: &Path,
+    read: Arc<AtomicU64>,
+    hasher: Option<Arc<Mutex<Sha256>>>,
+    f: impl FnOnce(&mut dyn Read, Compression) -> Result<T>,
+) -> Result<T> {
+    let compression = sniff(path)?;
     let file = File::open(path).map_err(io(path))?;
-    let counted = Counting { inner: file, read };
+    let counted = Counting {
+        inner: file,
+        read,
+        hasher,
+    };
     match compression {
         Compression::Plain => f(&mut BufReader::with_capacity(1 << 20, counted), compression),
         Compression::Gzip => {

@@ -20,7 +20,8 @@ use std::time::Instant;
 
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
-use parquet::file::properties::WriterProperties;
+use parquet::file::properties::{EnabledStatistics, WriterProperties};
+use parquet::schema::types::ColumnPath;
 use rayon::prelude::*;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
@@ -394,21 +395,35 @@ impl EventStore {
                 source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a regular file"),
             });
         }
-        let sha = sha256_of(path)?;
-        let previous = self.find(&sha)?;
-        if let (Some(p), false) = (&previous, opts.force) {
-            return Ok(IngestOutcome::AlreadyIngested {
-                previous: p.clone(),
-            });
+        // The content's sha256 identifies it. When no ingested file has this
+        // size, the content cannot be known yet and is hashed while it is read;
+        // otherwise (and for zip archives, read out of order) it is hashed
+        // first, so that a repeat is a no-op without reading it twice.
+        let same_size: bool = self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM ingests WHERE size = ?1)",
+            [meta.len() as i64],
+            |r| r.get(0),
+        )?;
+        let hash_first = same_size || crate::input::sniff(path)? == crate::input::Compression::Zip;
+        let mut sha = if hash_first {
+            Some(sha256_of(path)?)
+        } else {
+            None
+        };
+        if let Some(s) = &sha
+            && let (Some(p), false) = (self.find(s)?, opts.force)
+        {
+            return Ok(IngestOutcome::AlreadyIngested { previous: p });
         }
+        let hasher = (!hash_first).then(|| Arc::new(std::sync::Mutex::new(Sha256::new())));
         let ingest_id: i64 =
             self.conn
                 .query_row("SELECT coalesce(max(id), 0) + 1 FROM ingests", [], |r| {
                     r.get(0)
                 })?;
+        // Unique per run, so a replacement never collides with the files it replaces.
         let run = format!(
-            "{}-{}",
-            &sha[..16],
+            "{ingest_id}-{}",
             std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map(|d| d.as_nanos())
@@ -418,85 +433,105 @@ impl EventStore {
         let bytes = Arc::new(AtomicU64::new(0));
         let counter = bytes.clone();
         let mut written: Vec<Written> = Vec::new();
-        let result = with_reader(path, bytes.clone(), |reader, compression| {
-            let mut chunker = Chunker::new(reader, compression, path, CHUNK);
-            let first = match chunker.next_chunk()? {
-                Some(c) => c,
-                None => {
-                    return Err(Error::UnknownFormat {
-                        path: path.to_path_buf(),
-                        reason: "the file is empty".into(),
-                    });
-                }
-            };
-            let first_line_end = memchr::memchr(b'\n', &first.bytes).unwrap_or(first.bytes.len());
-            let format = match opts.format {
-                Some(f) => f,
-                None => detect(&first.bytes[..first_line_end]).map_err(|reason| {
-                    Error::UnknownFormat {
-                        path: path.to_path_buf(),
-                        reason,
-                    }
-                })?,
-            };
-            // Parsing runs on the rayon pool while one thread encodes and writes
-            // Parquet, so the two overlap; the bounded channel keeps memory flat.
-            let (tx, rx) = std::sync::mpsc::sync_channel::<Batches>(2);
-            let root = self.root.clone();
-            let run = run.clone();
-            std::thread::scope(|scope| {
-                let writer = scope.spawn(move || write_partitions(&root, format, &run, rx));
-                let parsed = (|| -> Result<Parsed> {
-                    let mut total_parsed = Parsed::default();
-                    let mut pending = vec![first];
-                    let threads = rayon::current_num_threads().max(1);
-                    loop {
-                        while pending.len() < threads * 2 {
-                            match chunker.next_chunk()? {
-                                Some(c) => pending.push(c),
-                                None => break,
-                            }
-                        }
-                        if pending.is_empty() {
-                            break;
-                        }
-                        let parsed: Vec<std::result::Result<Parsed, String>> = pending
-                            .par_iter()
-                            .map(|c| parse_chunk(format, &c.bytes, c.first_line, ingest_id))
-                            .collect();
-                        pending.clear();
-                        for p in parsed {
-                            let mut p = p.map_err(Error::Internal)?;
-                            let batches = std::mem::take(&mut p.batches);
-                            if tx.send(batches).is_err() {
-                                // The writer stopped on an error, reported below.
-                                return Ok(total_parsed);
-                            }
-                            merge(&mut total_parsed, p);
-                        }
-                        progress(Progress {
-                            bytes: counter.load(Ordering::Relaxed),
-                            total,
-                            rows: total_parsed.rows_read,
+        let result = with_reader(
+            path,
+            bytes.clone(),
+            hasher.clone(),
+            |reader, compression| {
+                let mut chunker = Chunker::new(reader, compression, path, CHUNK);
+                let first = match chunker.next_chunk()? {
+                    Some(c) => c,
+                    None => {
+                        return Err(Error::UnknownFormat {
+                            path: path.to_path_buf(),
+                            reason: "the file is empty".into(),
                         });
                     }
-                    Ok(total_parsed)
-                })();
-                drop(tx);
-                let (files, write_error) = writer.join().unwrap_or_else(|_| {
-                    (
-                        Vec::new(),
-                        Some(Error::Internal("the Parquet writer thread panicked".into())),
-                    )
-                });
-                written.extend(files);
-                let parsed = parsed?;
-                match write_error {
-                    Some(e) => Err(e),
-                    None => Ok((format, parsed)),
-                }
-            })
-        });
+                };
+                let first_line_end =
+                    memchr::memchr(b'\n', &first.bytes).unwrap_or(first.bytes.len());
+                let format = match opts.format {
+                    Some(f) => f,
+                    None => detect(&first.bytes[..first_line_end]).map_err(|reason| {
+                        Error::UnknownFormat {
+                            path: path.to_path_buf(),
+                            reason,
+                        }
+                    })?,
+                };
+                // Parsing runs on the rayon pool while one thread encodes and writes
+                // Parquet, so the two overlap; the bounded channel keeps memory flat.
+                let (tx, rx) = std::sync::mpsc::sync_channel::<Batches>(2);
+                let root = self.root.clone();
+                let run = run.clone();
+                std::thread::scope(|scope| {
+                    let writer = scope.spawn(move || write_partitions(&root, format, &run, rx));
+                    let parsed = (|| -> Result<Parsed> {
+                        let mut total_parsed = Parsed::default();
+                        let mut pending = vec![first];
+                        let threads = rayon::current_num_threads().max(1);
+                        loop {
+                            while pending.len() < threads * 2 {
+                                match chunker.next_chunk()? {
+                                    Some(c) => pending.push(c),
+                                    None => break,
+                                }
+                            }
+                            if pending.is_empty() {
+                                break;
+                            }
+                            let parsed: Vec<std::result::Result<Parsed, String>> = pending
+                                .par_iter()
+                                .map(|c| parse_chunk(format, &c.bytes, c.first_line, ingest_id))
+                                .collect();
+                            pending.clear();
+                            for p in parsed {
+                                let mut p = p.map_err(Error::Internal)?;
+                                let batches = std::mem::take(&mut p.batches);
+                                if tx.send(batches).is_err() {
+                                    // The writer stopped on an error, reported below.
+                                    return Ok(total_parsed);
+                                }
+                                merge(&mut total_parsed, p);
+                            }
+                            progress(Progress {
+                                bytes: counter.load(Ordering::Relaxed),
+                                total,
+                                rows: total_parsed.rows_read,
+                            });
+                        }
+                        Ok(total_parsed)
+                    })();
+                    drop(tx);
+                    let (files, write_error) = writer.join().unwrap_or_else(|_| {
+                        (
+                            Vec::new(),
+                            Some(Error::Internal("the Parquet writer thread panicked".into())),
+                        )
+                    });
+                    written.extend(files);
+                    let parsed = parsed?;
+                    match write_error {
+                        Some(e) => Err(e),
+                        None => Ok((format, parsed)),
+                    }
+                })
+            },
+        );
+        if let Some(h) = hasher {
+            let digest = Arc::try_unwrap(h)
+                .ok()
+                .and_then(|m| m.into_inner().ok())
+                .map(|h| format!("{:x}", h.finalize()));
+            sha = match digest {
+                Some(d) => Some(d),
+                None => Some(sha256_of(path)?),
+            };
+        }
+        let Some(sha) = sha else {
+            return Err(Error::Internal("no sha256 computed".into()));
+        };
+        let previous = self.find(&sha)?;
         let (format, parsed) = match result {
             Ok(r) => r,
             Err(e) => {
@@ -663,10 +698,7 @@ fn write_partitions(
                             source,
                         })?;
                         written.push((full.clone(), rel, y, m, 0));
-                        let props = WriterProperties::builder()
-                            .set_compression(Compression::ZSTD(ZstdLevel::default()))
-                            .set_max_row_group_row_count(Some(ROW_GROUP))
-                            .build();
+                        let props = writer_properties();
                         let w = ArrowWriter::try_new(file, schema::schema(), Some(props)).map_err(
                             |e| Error::Parquet {
                                 path: full.clone(),
@@ -700,6 +732,31 @@ fn write_partitions(
     };
     let error = step().err();
     (written, error)
+}
+
+/// Free-text columns with few repeats: dictionary encoding costs time there and
+/// zstd compresses them as well without it.
+const NO_DICTIONARY: &[&str] = &[
+    "source_url",
+    "actor1_name",
+    "actor2_name",
+    "actor1_geo_fullname",
+    "actor2_geo_fullname",
+    "action_geo_fullname",
+    "event_text",
+];
+
+fn writer_properties() -> WriterProperties {
+    let mut b = WriterProperties::builder()
+        .set_compression(Compression::ZSTD(ZstdLevel::default()))
+        .set_max_row_group_row_count(Some(ROW_GROUP))
+        // Min/max per column chunk serve partition and row-group pruning;
+        // per-page statistics cost more than they save here.
+        .set_statistics_enabled(EnabledStatistics::Chunk);
+    for c in NO_DICTIONARY {
+        b = b.set_column_dictionary_enabled(ColumnPath::from(*c), false);
+    }
+    b.build()
 }
 
 fn merge(into: &mut Parsed, p: Parsed) {

@@ -76,6 +76,12 @@ fn gdelts_zip_container_is_read() {
     let (_, s) = ingest_one(&dir.path().join("store"), &path);
     // The data README: 1,485 rows in this batch.
     assert_eq!((s.rows_read, s.rows_written), (1485, 1485));
+    // A zip is hashed before it is read (it is read out of order).
+    let bytes = std::fs::read(&path).unwrap();
+    assert_eq!(
+        s.sha256,
+        format!("{:x}", <sha2::Sha256 as sha2::Digest>::digest(&bytes))
+    );
 }
 
 #[test]
