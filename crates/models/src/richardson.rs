@@ -331,6 +331,30 @@ mod tests {
         }
     }
 
+    /// Runaway race: k l > a b.
+    fn runaway() -> Richardson {
+        Richardson {
+            k: 0.9,
+            l: 0.8,
+            a: 0.2,
+            b: 0.3,
+            g: 1.0,
+            h: 2.0,
+        }
+    }
+
+    /// Complex eigenvalues: k l < 0 (one side disarms as the other arms).
+    fn spiral() -> Richardson {
+        Richardson {
+            k: 0.6,
+            l: -0.7,
+            a: 0.1,
+            b: 0.1,
+            g: 1.0,
+            h: 1.0,
+        }
+    }
+
     #[test]
     fn equilibrium_matches_the_closed_form() {
         // a b - k l = 0.2 - 0.06 = 0.14; x* = (0.3*5 + 0.4*10) / 0.14 = 5.5 / 0.14,
@@ -345,27 +369,7 @@ mod tests {
 
     #[test]
     fn rk4_follows_the_exact_solution() {
-        for m in [
-            stable(),
-            // Runaway race: k l > a b.
-            Richardson {
-                k: 0.9,
-                l: 0.8,
-                a: 0.2,
-                b: 0.3,
-                g: 1.0,
-                h: 2.0,
-            },
-            // Complex eigenvalues: k l < 0 (one side disarms as the other arms).
-            Richardson {
-                k: 0.6,
-                l: -0.7,
-                a: 0.1,
-                b: 0.1,
-                g: 1.0,
-                h: 1.0,
-            },
-        ] {
+        for m in [stable(), runaway(), spiral()] {
             let path = m.simulate(5.0, 1.0, 0.01, 1000);
             for p in path.iter().step_by(100) {
                 let (x, y) = m.closed_form(5.0, 1.0, p.t).unwrap();
@@ -390,22 +394,8 @@ mod tests {
     fn stability_matches_the_eigenvalues() {
         for m in [
             stable(),
-            Richardson {
-                k: 0.9,
-                l: 0.8,
-                a: 0.2,
-                b: 0.3,
-                g: 1.0,
-                h: 2.0,
-            },
-            Richardson {
-                k: 0.6,
-                l: -0.7,
-                a: 0.1,
-                b: 0.1,
-                g: 1.0,
-                h: 1.0,
-            },
+            runaway(),
+            spiral(),
             Richardson {
                 k: 0.6,
                 l: -0.7,
@@ -418,16 +408,8 @@ mod tests {
             let by_eigen = m.eigenvalues().iter().all(|(re, _)| *re < 0.0);
             assert_eq!(m.is_stable(), by_eigen, "{m:?}");
         }
-        let runaway = Richardson {
-            k: 0.9,
-            l: 0.8,
-            a: 0.2,
-            b: 0.3,
-            g: 1.0,
-            h: 2.0,
-        };
-        assert!(!runaway.is_stable());
-        let end = runaway.simulate(1.0, 1.0, 0.1, 200).pop().unwrap();
+        assert!(!runaway().is_stable());
+        let end = runaway().simulate(1.0, 1.0, 0.1, 200).pop().unwrap();
         assert!(end.x > 1e3 && end.y > 1e3, "an unstable race runs away");
     }
 

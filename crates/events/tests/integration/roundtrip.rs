@@ -15,6 +15,23 @@ fn col<'a>(b: &'a arrow::array::RecordBatch, name: &str) -> &'a dyn Array {
         .as_ref()
 }
 
+/// The batch and row index where the Int64 column `name` equals `value`.
+fn row_where<'a>(
+    batches: &'a [arrow::array::RecordBatch],
+    name: &str,
+    value: i64,
+) -> (&'a arrow::array::RecordBatch, usize) {
+    batches
+        .iter()
+        .find_map(|b| {
+            let c = col(b, name).as_primitive::<Int64Type>();
+            (0..b.num_rows())
+                .find(|&i| c.value(i) == value)
+                .map(|i| (b, i))
+        })
+        .unwrap_or_else(|| panic!("no row with {name} = {value}"))
+}
+
 #[test]
 fn gdelt2_first_row_as_in_the_file() {
     let dir = tempfile::tempdir().unwrap();
@@ -34,18 +51,7 @@ fn gdelt2_first_row_as_in_the_file() {
     // Line 1 (awk): 588604779, 20151014, Actor2Code DEU, EventCode 040, QuadClass 1,
     // Goldstein 1.0, NumMentions 3, AvgTone -1.46443514644352, ActionGeo type 3
     // "Hollywood, California, United States" lat 34.0983, DATEADDED 20161013151500.
-    let (b, i) = batches
-        .iter()
-        .find_map(|b| {
-            let lines = b
-                .column_by_name("line")
-                .unwrap()
-                .as_primitive::<Int64Type>();
-            (0..b.num_rows())
-                .find(|&i| lines.value(i) == 1)
-                .map(|i| (b, i))
-        })
-        .expect("line 1 is in the data");
+    let (b, i) = row_where(&batches, "line", 1);
     assert_eq!(
         col(b, "global_event_id")
             .as_primitive::<Int64Type>()
@@ -140,13 +146,7 @@ fn gdelt1_mixes_57_and_58_field_rows() {
     assert_eq!(with_url, 60);
     // Line 41 (awk): the first 58-field row, 253461011, SQLDATE 20030404,
     // EventCode 043, DATEADDED 20130401, SOURCEURL "BBC Monitoring".
-    let hit = batches.iter().find_map(|b| {
-        let ids = col(b, "global_event_id").as_primitive::<Int64Type>();
-        (0..b.num_rows())
-            .find(|&i| ids.value(i) == 253_461_011)
-            .map(|i| (b, i))
-    });
-    let (b, i) = hit.expect("event 253461011");
+    let (b, i) = row_where(&batches, "global_event_id", 253_461_011);
     assert_eq!(col(b, "event_code").as_string::<i32>().value(i), "043");
     assert_eq!(
         col(b, "source_url").as_string::<i32>().value(i),
@@ -188,15 +188,7 @@ fn icews_reads_its_header_nas_and_country_names() {
     // awk: 176 rows with Source Country "Russian Federation".
     assert_eq!(russian, 176);
     // Event 32889836 (line 2): 2018-06-01, Bangladesh -> Vietnam, CAMEO 040, intensity 1.
-    let (b, i) = batches
-        .iter()
-        .find_map(|b| {
-            let ids = col(b, "global_event_id").as_primitive::<Int64Type>();
-            (0..b.num_rows())
-                .find(|&i| ids.value(i) == 32_889_836)
-                .map(|i| (b, i))
-        })
-        .unwrap();
+    let (b, i) = row_where(&batches, "global_event_id", 32_889_836);
     assert_eq!(
         col(b, "actor1_country_code").as_string::<i32>().value(i),
         "BGD"
