@@ -35,6 +35,7 @@ mod query;
 mod report;
 mod schema;
 mod store;
+pub mod tables;
 pub mod vocab;
 
 pub use error::{Error, Problem, Problems, Result};

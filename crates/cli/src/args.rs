@@ -41,6 +41,8 @@ pub enum Format {
     Csv,
     /// Markdown (report only).
     Md,
+    /// Parquet (sql only; give --out FILE or redirect standard output).
+    Parquet,
 }
 
 /// The commands.
@@ -117,6 +119,16 @@ pub enum Command {
         #[command(subcommand)]
         action: EventsAction,
     },
+    /// SQL over events, atlas and CAMEO tables (DataFusion). Without a query:
+    /// an interactive shell on a terminal, else statements read from stdin.
+    Sql {
+        /// One statement, e.g. "SELECT count(*) FROM events".
+        query: Option<String>,
+        /// Write the result to this file (with --format csv, json or parquet),
+        /// replacing it only once the whole result is written.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// The field's models: bdm, arms-race, compliance, ipd, evolve.
     Model {
         #[command(subcommand)]
@@ -173,6 +185,9 @@ impl TryFrom<&Cli> for RunConfig {
         let md_ok = matches!(cli.command, Command::Report { .. });
         if cli.format == Format::Md && !md_ok {
             bail!("--format md is only available for `detente report`; use table, json or csv");
+        }
+        if cli.format == Format::Parquet && !matches!(cli.command, Command::Sql { .. }) {
+            bail!("--format parquet is only available for `detente sql`");
         }
         Ok(RunConfig {
             store,

@@ -43,6 +43,9 @@ pub fn run(cfg: &RunConfig, command: &Command, out: &mut dyn Write) -> Result<Ou
         Command::Events {
             action: crate::args::EventsAction::Stats,
         } => return crate::ingest::stats(cfg, out),
+        Command::Sql { query, out: file } => {
+            return crate::sql::run(cfg, query.as_deref(), file.as_deref(), out);
+        }
         _ => {}
     }
     let mut store = Store::open(&cfg.store)?;
@@ -71,7 +74,10 @@ pub fn run(cfg: &RunConfig, command: &Command, out: &mut dyn Write) -> Result<Ou
             )?;
             Ok(Outcome::Answered)
         }
-        Command::Model { .. } | Command::Ingest { .. } | Command::Events { .. } => {
+        Command::Model { .. }
+        | Command::Ingest { .. }
+        | Command::Events { .. }
+        | Command::Sql { .. } => {
             unreachable!("handled above")
         }
     }
@@ -552,7 +558,8 @@ fn report(cfg: &RunConfig, store: &Store, actor: &str, out: &mut dyn Write) -> R
             output::csv(out, &rows)?;
         }
         Format::Md => write_report(&r, true, out)?,
-        Format::Table => write_report(&r, false, out)?,
+        // Refused by the argument check: Parquet is for tables of rows.
+        Format::Table | Format::Parquet => write_report(&r, false, out)?,
     }
     Ok(Outcome::Answered)
 }

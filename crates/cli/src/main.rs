@@ -10,6 +10,7 @@ mod commands;
 mod ingest;
 mod model;
 mod output;
+mod sql;
 
 use std::io::Write;
 use std::process::ExitCode;

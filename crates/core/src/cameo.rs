@@ -116,6 +116,30 @@ pub fn quad_class_of_root(root: u8) -> Option<u8> {
     }
 }
 
+/// CAMEO country codes that differ from the ISO 3166-1 alpha-3 code of the
+/// same state, found by comparing `CAMEO.country.txt` with `states.csv` (see
+/// `reference/SOURCE.md`). Every other state's CAMEO code is its ISO3 code.
+const CAMEO_ISO3: &[(&str, &str)] = &[("ROM", "ROU"), ("TMP", "TLS"), ("MTN", "MNE")];
+
+/// The ISO3 code of a CAMEO country code (`ROM` -> `ROU`); codes of states
+/// that agree, and codes of regions (`EUR`, `WST`), come back unchanged.
+pub fn iso3_of_cameo(code: &str) -> &str {
+    CAMEO_ISO3
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, i)| *i)
+        .unwrap_or(code)
+}
+
+/// The CAMEO country code GDELT uses for a state's ISO3 code (`ROU` -> `ROM`).
+pub fn cameo_of_iso3(iso3: &str) -> &str {
+    CAMEO_ISO3
+        .iter()
+        .find(|(_, i)| *i == iso3)
+        .map(|(c, _)| *c)
+        .unwrap_or(iso3)
+}
+
 /// The name of a QuadClass.
 pub fn quad_class_name(q: u8) -> Option<&'static str> {
     match q {
@@ -155,5 +179,21 @@ mod tests {
         }
         assert_eq!(quad_class_of_root(14), Some(4));
         assert_eq!(quad_class_name(2), Some("material cooperation"));
+    }
+
+    #[test]
+    fn crosswalk_both_ways() {
+        assert_eq!(iso3_of_cameo("ROM"), "ROU");
+        assert_eq!(cameo_of_iso3("ROU"), "ROM");
+        assert_eq!(iso3_of_cameo("RUS"), "RUS");
+        assert_eq!(cameo_of_iso3("EUR"), "EUR");
+        // Each pair really is one state: CAMEO lists the code, the states table
+        // lists the ISO3 code and not the CAMEO one.
+        let states = crate::reference::states().expect("bundled table");
+        for (c, i) in CAMEO_ISO3 {
+            assert!(country_codes().contains_key(*c), "{c}");
+            assert!(states.iter().any(|s| s.iso3 == *i), "{i}");
+            assert!(!states.iter().any(|s| s.iso3 == *c), "{c}");
+        }
     }
 }

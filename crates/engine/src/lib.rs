@@ -24,10 +24,14 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod analytics;
 pub mod chart;
 pub mod data;
+pub mod export;
 pub mod inputs;
 
+pub use arrow;
+pub use datafusion;
 pub use detente_atlas::{
     Actor, Atlas, FactRow, LoadSummary, RelationAnswer, RelationFilter, RelationRow, Report,
     ReportItem, ReportSection, SourceRow, TreatyAnswer, TreatyStep, TreatyTerm, format_number,
@@ -71,6 +75,9 @@ pub enum Error {
         /// The cause.
         source: std::io::Error,
     },
+    /// A SQL statement failed: DataFusion's message, with its position.
+    #[error("{0}")]
+    Sql(String),
     /// No default store location could be found.
     #[error("no home or data folder is known; give the store with --store PATH or DETENTE_STORE")]
     NoDefaultLocation,

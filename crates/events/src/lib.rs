@@ -21,6 +21,7 @@ pub mod parse;
 pub mod schema;
 pub mod stats;
 pub mod store;
+pub mod udf;
 
 pub use error::{Error, Result};
 pub use parse::Format;

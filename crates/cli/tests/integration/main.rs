@@ -5,6 +5,7 @@ mod bad_input;
 mod commands;
 mod ingest;
 mod models;
+mod sql;
 
 use std::path::Path;
 use std::process::Command;

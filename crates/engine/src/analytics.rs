@@ -1,0 +1,450 @@
+//! SQL over the whole store through Apache DataFusion.
+//!
+//! [`Analytics`] holds one DataFusion `SessionContext` with these tables:
+//!
+//! | table | what |
+//! |---|---|
+//! | `events` | the event data set (Parquet, partitioned by `source`, `year`, `month`) |
+//! | `actors`, `actor_names`, `sources`, `facts`, `relations`, `treaties`, `treaty_steps`, `treaty_terms`, `fact_actors` | the atlas |
+//! | `cameo_event_codes`, `cameo_countries`, `cameo_types` | CAMEO reference tables |
+//!
+//! and the event functions of [`detente_events::udf`]. The `events` table lists
+//! only the Parquet files the manifest names when the session is built, so an
+//! ingest running at the same time is invisible until it commits and a new
+//! session is built.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::ops::Range;
+use std::sync::Arc;
+
+use arrow::array::{
+    ArrayRef, BooleanBuilder, Date32Builder, Float64Builder, Int64Builder, RecordBatch,
+    StringBuilder,
+};
+use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
+use async_trait::async_trait;
+use bytes::Bytes;
+use datafusion::datasource::MemTable;
+use datafusion::datasource::file_format::parquet::ParquetFormat;
+use datafusion::datasource::listing::{
+    ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl,
+};
+use datafusion::execution::SendableRecordBatchStream;
+use datafusion::execution::object_store::ObjectStoreUrl;
+use datafusion::prelude::{DataFrame, SessionConfig, SessionContext};
+use futures::StreamExt;
+use futures::stream::BoxStream;
+use object_store::local::LocalFileSystem;
+use object_store::path::Path as StorePath;
+use object_store::{
+    CopyOptions, GetOptions, GetResult, ListResult, MultipartUpload, ObjectMeta, ObjectStore,
+    PutMultipartOptions, PutOptions, PutPayload, PutResult,
+};
+
+use detente_atlas::tables::{Cell, ColumnType};
+use detente_core::cameo;
+
+use crate::{Error, Result, Store};
+
+/// The URL under which the store's files are read.
+const STORE_URL: &str = "detente://store";
+
+/// A DataFusion session over a store. Queries run on the session's own
+/// runtime, so callers need no async code.
+pub struct Analytics {
+    ctx: SessionContext,
+    runtime: tokio::runtime::Runtime,
+}
+
+impl fmt::Debug for Analytics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Analytics").finish_non_exhaustive()
+    }
+}
+
+fn df(e: datafusion::error::DataFusionError) -> Error {
+    Error::Sql(e.to_string())
+}
+
+impl Store {
+    /// A SQL session over this store's events, atlas and CAMEO tables.
+    ///
+    /// Fails when the event manifest or the atlas cannot be read.
+    pub fn analytics(&self) -> Result<Analytics> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| Error::Sql(format!("cannot start the query runtime: {e}")))?;
+        let config = SessionConfig::new()
+            .with_information_schema(true)
+            .with_default_catalog_and_schema("detente", "public");
+        let ctx = SessionContext::new_with_config(config);
+        let events = self.events()?;
+        let listed: HashSet<String> = events.outputs()?.into_iter().map(|o| o.path).collect();
+        let files = LocalFileSystem::new_with_prefix(self.root())
+            .map_err(|e| Error::Sql(format!("cannot read the store folder: {e}")))?;
+        let url = ObjectStoreUrl::parse(STORE_URL).map_err(df)?;
+        ctx.register_object_store(
+            url.as_ref(),
+            Arc::new(ListedFiles {
+                inner: files,
+                listed,
+            }),
+        );
+        let analytics = Analytics { ctx, runtime };
+        analytics.register_events()?;
+        for t in self.atlas().tables()? {
+            analytics.register_batch(t.name, atlas_batch(&t)?)?;
+        }
+        for (name, batch) in cameo_batches()? {
+            analytics.register_batch(name, batch)?;
+        }
+        for f in detente_events::udf::functions() {
+            analytics.ctx.register_udf(f);
+        }
+        Ok(analytics)
+    }
+}
+
+impl Analytics {
+    fn register_events(&self) -> Result<()> {
+        let opts = ListingOptions::new(Arc::new(ParquetFormat::default()))
+            .with_file_extension(".parquet")
+            .with_table_partition_cols(vec![
+                ("source".to_string(), DataType::Utf8),
+                ("year".to_string(), DataType::Int32),
+                ("month".to_string(), DataType::Int32),
+            ]);
+        let url = ListingTableUrl::parse(format!("{STORE_URL}/events/")).map_err(df)?;
+        let config = ListingTableConfig::new(url)
+            .with_listing_options(opts)
+            .with_schema(detente_events::schema::schema());
+        let table = ListingTable::try_new(config).map_err(df)?;
+        self.ctx
+            .register_table("events", Arc::new(table))
+            .map_err(df)?;
+        Ok(())
+    }
+
+    fn register_batch(&self, name: &str, batch: RecordBatch) -> Result<()> {
+        let table = MemTable::try_new(batch.schema(), vec![vec![batch]]).map_err(df)?;
+        self.ctx.register_table(name, Arc::new(table)).map_err(df)?;
+        Ok(())
+    }
+
+    /// The DataFusion context, for embedding.
+    pub fn context(&self) -> &SessionContext {
+        &self.ctx
+    }
+
+    /// Plans a SQL statement. Errors are DataFusion's, with the position.
+    pub fn plan(&self, sql: &str) -> Result<DataFrame> {
+        self.runtime.block_on(self.ctx.sql(sql)).map_err(df)
+    }
+
+    /// Runs a SQL statement and returns all its rows.
+    pub fn collect(&self, sql: &str) -> Result<Vec<RecordBatch>> {
+        let frame = self.plan(sql)?;
+        self.runtime.block_on(frame.collect()).map_err(df)
+    }
+
+    /// Runs a SQL statement and hands each batch of rows to `sink` as it comes,
+    /// so a result larger than memory can be written out. Returns the schema
+    /// and the number of rows.
+    pub fn stream(
+        &self,
+        sql: &str,
+        sink: &mut dyn FnMut(&RecordBatch) -> Result<()>,
+    ) -> Result<(SchemaRef, u64)> {
+        let frame = self.plan(sql)?;
+        let schema: SchemaRef = Arc::new(frame.schema().as_arrow().clone());
+        let mut stream: SendableRecordBatchStream =
+            self.runtime.block_on(frame.execute_stream()).map_err(df)?;
+        let mut rows = 0u64;
+        while let Some(batch) = self.runtime.block_on(stream.next()) {
+            let batch = batch.map_err(df)?;
+            rows += batch.num_rows() as u64;
+            sink(&batch)?;
+        }
+        Ok((schema, rows))
+    }
+}
+
+/// Arrow columns of an atlas table. Days become `DATE`, 0/1 flags `BOOLEAN`.
+fn atlas_batch(t: &detente_atlas::tables::Table) -> Result<RecordBatch> {
+    let mut fields = Vec::new();
+    let mut columns: Vec<ArrayRef> = Vec::new();
+    for (i, (name, kind)) in t.columns.iter().enumerate() {
+        let cells = t.rows.iter().map(|r| &r[i]);
+        let (dt, array): (DataType, ArrayRef) = match kind {
+            ColumnType::Int => {
+                let mut b = Int64Builder::new();
+                for c in cells {
+                    b.append_option(match c {
+                        Cell::Int(v) => Some(*v),
+                        _ => None,
+                    });
+                }
+                (DataType::Int64, Arc::new(b.finish()))
+            }
+            ColumnType::Real => {
+                let mut b = Float64Builder::new();
+                for c in cells {
+                    b.append_option(match c {
+                        Cell::Real(v) => Some(*v),
+                        Cell::Int(v) => Some(*v as f64),
+                        _ => None,
+                    });
+                }
+                (DataType::Float64, Arc::new(b.finish()))
+            }
+            ColumnType::Bool => {
+                let mut b = BooleanBuilder::new();
+                for c in cells {
+                    b.append_option(match c {
+                        Cell::Int(v) => Some(*v != 0),
+                        _ => None,
+                    });
+                }
+                (DataType::Boolean, Arc::new(b.finish()))
+            }
+            ColumnType::Day => {
+                let mut b = Date32Builder::new();
+                for c in cells {
+                    b.append_option(match c {
+                        Cell::Text(s) => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                            .ok()
+                            .map(days_since_epoch),
+                        _ => None,
+                    });
+                }
+                (DataType::Date32, Arc::new(b.finish()))
+            }
+            ColumnType::Text => {
+                let mut b = StringBuilder::new();
+                for c in cells {
+                    match c {
+                        Cell::Text(s) => b.append_value(s),
+                        Cell::Int(v) => b.append_value(v.to_string()),
+                        Cell::Real(v) => b.append_value(v.to_string()),
+                        Cell::Null => b.append_null(),
+                    }
+                }
+                (DataType::Utf8, Arc::new(b.finish()))
+            }
+        };
+        fields.push(Field::new(*name, dt, true));
+        columns.push(array);
+    }
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), columns)
+        .map_err(|e| Error::Sql(format!("atlas table {}: {e}", t.name)))
+}
+
+/// Days since 1970-01-01, Arrow's `Date32`.
+pub fn days_since_epoch(d: chrono::NaiveDate) -> i32 {
+    // The Unix epoch is a valid date.
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+    (d - epoch).num_days() as i32
+}
+
+/// The CAMEO reference tables.
+fn cameo_batches() -> Result<Vec<(&'static str, RecordBatch)>> {
+    let err = |e: arrow::error::ArrowError| Error::Sql(format!("CAMEO tables: {e}"));
+    let mut codes: Vec<&cameo::EventCode> = cameo::event_codes().values().collect();
+    codes.sort_by(|a, b| a.code.cmp(&b.code));
+    let root: Vec<Option<String>> = codes
+        .iter()
+        .map(|c| cameo::is_well_formed(&c.code).then(|| c.code[..2].to_string()))
+        .collect();
+    let quad: Vec<Option<i64>> = root
+        .iter()
+        .map(|r| {
+            r.as_deref()
+                .and_then(|r| r.parse::<u8>().ok())
+                .and_then(cameo::quad_class_of_root)
+                .map(i64::from)
+        })
+        .collect();
+    let event_codes = RecordBatch::try_from_iter(vec![
+        (
+            "code",
+            Arc::new(arrow::array::StringArray::from_iter_values(
+                codes.iter().map(|c| c.code.as_str()),
+            )) as ArrayRef,
+        ),
+        (
+            "label",
+            Arc::new(arrow::array::StringArray::from_iter_values(
+                codes.iter().map(|c| c.label.as_str()),
+            )),
+        ),
+        ("root_code", Arc::new(arrow::array::StringArray::from(root))),
+        ("quad_class", Arc::new(arrow::array::Int64Array::from(quad))),
+        (
+            "goldstein",
+            Arc::new(arrow::array::Float64Array::from(
+                codes.iter().map(|c| c.goldstein).collect::<Vec<_>>(),
+            )),
+        ),
+    ])
+    .map_err(err)?;
+    let states: HashSet<String> = detente_core::reference::states()
+        .map_err(|e| Error::Data(e.to_string()))?
+        .into_iter()
+        .map(|s| s.iso3)
+        .collect();
+    let mut countries: Vec<(&String, &String)> = cameo::country_codes().iter().collect();
+    countries.sort();
+    let countries = RecordBatch::try_from_iter(vec![
+        (
+            "code",
+            Arc::new(arrow::array::StringArray::from_iter_values(
+                countries.iter().map(|c| c.0.as_str()),
+            )) as ArrayRef,
+        ),
+        (
+            "name",
+            Arc::new(arrow::array::StringArray::from_iter_values(
+                countries.iter().map(|c| c.1.as_str()),
+            )),
+        ),
+        (
+            "iso3",
+            Arc::new(arrow::array::StringArray::from_iter_values(
+                countries.iter().map(|c| cameo::iso3_of_cameo(c.0)),
+            )),
+        ),
+        (
+            "is_state",
+            Arc::new(arrow::array::BooleanArray::from(
+                countries
+                    .iter()
+                    .map(|c| states.contains(cameo::iso3_of_cameo(c.0)))
+                    .collect::<Vec<_>>(),
+            )),
+        ),
+    ])
+    .map_err(err)?;
+    let mut types: Vec<(&String, &String)> = cameo::type_codes().iter().collect();
+    types.sort();
+    let types = RecordBatch::try_from_iter(vec![
+        (
+            "code",
+            Arc::new(arrow::array::StringArray::from_iter_values(
+                types.iter().map(|c| c.0.as_str()),
+            )) as ArrayRef,
+        ),
+        (
+            "name",
+            Arc::new(arrow::array::StringArray::from_iter_values(
+                types.iter().map(|c| c.1.as_str()),
+            )),
+        ),
+    ])
+    .map_err(err)?;
+    Ok(vec![
+        ("cameo_event_codes", event_codes),
+        ("cameo_countries", countries),
+        ("cameo_types", types),
+    ])
+}
+
+/// The store folder as an object store that lists only the files the event
+/// manifest names, and refuses writes.
+#[derive(Debug)]
+struct ListedFiles {
+    inner: LocalFileSystem,
+    listed: HashSet<String>,
+}
+
+impl fmt::Display for ListedFiles {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "detente store ({} listed files)", self.listed.len())
+    }
+}
+
+fn read_only(operation: &str) -> object_store::Error {
+    object_store::Error::NotSupported {
+        source: format!("the store is read-only through SQL ({operation})").into(),
+    }
+}
+
+#[async_trait]
+impl ObjectStore for ListedFiles {
+    async fn put_opts(
+        &self,
+        _location: &StorePath,
+        _payload: PutPayload,
+        _opts: PutOptions,
+    ) -> object_store::Result<PutResult> {
+        Err(read_only("put"))
+    }
+
+    async fn put_multipart_opts(
+        &self,
+        _location: &StorePath,
+        _opts: PutMultipartOptions,
+    ) -> object_store::Result<Box<dyn MultipartUpload>> {
+        Err(read_only("put"))
+    }
+
+    async fn get_opts(
+        &self,
+        location: &StorePath,
+        options: GetOptions,
+    ) -> object_store::Result<GetResult> {
+        self.inner.get_opts(location, options).await
+    }
+
+    async fn get_ranges(
+        &self,
+        location: &StorePath,
+        ranges: &[Range<u64>],
+    ) -> object_store::Result<Vec<Bytes>> {
+        self.inner.get_ranges(location, ranges).await
+    }
+
+    fn delete_stream(
+        &self,
+        locations: BoxStream<'static, object_store::Result<StorePath>>,
+    ) -> BoxStream<'static, object_store::Result<StorePath>> {
+        locations.map(|_| Err(read_only("delete"))).boxed()
+    }
+
+    fn list(
+        &self,
+        prefix: Option<&StorePath>,
+    ) -> BoxStream<'static, object_store::Result<ObjectMeta>> {
+        let listed = self.listed.clone();
+        self.inner
+            .list(prefix)
+            .filter(move |m| {
+                let keep = match m {
+                    Ok(m) => listed.contains(m.location.as_ref()),
+                    Err(_) => true,
+                };
+                std::future::ready(keep)
+            })
+            .boxed()
+    }
+
+    async fn list_with_delimiter(
+        &self,
+        prefix: Option<&StorePath>,
+    ) -> object_store::Result<ListResult> {
+        let mut r = self.inner.list_with_delimiter(prefix).await?;
+        r.objects
+            .retain(|m| self.listed.contains(m.location.as_ref()));
+        Ok(r)
+    }
+
+    async fn copy_opts(
+        &self,
+        _from: &StorePath,
+        _to: &StorePath,
+        _options: CopyOptions,
+    ) -> object_store::Result<()> {
+        Err(read_only("copy"))
+    }
+}
