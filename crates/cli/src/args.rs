@@ -129,6 +129,9 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// How two actors' relations move: events per period by QuadClass, mean
+    /// Goldstein and tone, the dyad's share of all events, with coverage.
+    Pulse(crate::analysis::PulseArgs),
     /// The field's models: bdm, arms-race, compliance, ipd, evolve.
     Model {
         #[command(subcommand)]

@@ -43,6 +43,7 @@ pub fn run(cfg: &RunConfig, command: &Command, out: &mut dyn Write) -> Result<Ou
         Command::Events {
             action: crate::args::EventsAction::Stats,
         } => return crate::ingest::stats(cfg, out),
+        Command::Pulse(args) => return crate::analysis::pulse(cfg, args, out),
         Command::Sql { query, out: file } => {
             return crate::sql::run(cfg, query.as_deref(), file.as_deref(), out);
         }
@@ -77,7 +78,8 @@ pub fn run(cfg: &RunConfig, command: &Command, out: &mut dyn Write) -> Result<Ou
         Command::Model { .. }
         | Command::Ingest { .. }
         | Command::Events { .. }
-        | Command::Sql { .. } => {
+        | Command::Sql { .. }
+        | Command::Pulse(_) => {
             unreachable!("handled above")
         }
     }

@@ -5,6 +5,7 @@
 //! fact that answers the question (which is not the same as "no"); 4 when an
 //! ingest read every file but quarantined rows.
 
+mod analysis;
 mod args;
 mod commands;
 mod ingest;

@@ -5,6 +5,7 @@
 //! | table | what |
 //! |---|---|
 //! | `events` | the event data set (Parquet, partitioned by `source`, `year`, `month`) |
+//! | `rollup` | events summed per day, actor countries, root code and QuadClass (see [`detente_events::rollup`]) |
 //! | `actors`, `actor_names`, `sources`, `facts`, `relations`, `treaties`, `treaty_steps`, `treaty_terms`, `fact_actors` | the atlas |
 //! | `cameo_event_codes`, `cameo_countries`, `cameo_types` | CAMEO reference tables |
 //!
@@ -81,7 +82,7 @@ impl Store {
             .with_default_catalog_and_schema("detente", "public");
         let ctx = SessionContext::new_with_config(config);
         let events = self.events()?;
-        let listed: HashSet<String> = events.outputs()?.into_iter().map(|o| o.path).collect();
+        let listed: HashSet<String> = events.listed()?;
         let files = LocalFileSystem::new_with_prefix(self.root())
             .map_err(|e| Error::Sql(format!("cannot read the store folder: {e}")))?;
         let url = ObjectStoreUrl::parse(STORE_URL).map_err(df)?;
@@ -94,6 +95,7 @@ impl Store {
         );
         let analytics = Analytics { ctx, runtime };
         analytics.register_events()?;
+        analytics.register_rollup()?;
         for t in self.atlas().tables()? {
             analytics.register_batch(t.name, atlas_batch(&t)?)?;
         }
@@ -123,6 +125,21 @@ impl Analytics {
         let table = ListingTable::try_new(config).map_err(df)?;
         self.ctx
             .register_table("events", Arc::new(table))
+            .map_err(df)?;
+        Ok(())
+    }
+
+    fn register_rollup(&self) -> Result<()> {
+        let opts = ListingOptions::new(Arc::new(ParquetFormat::default()))
+            .with_file_extension(".parquet")
+            .with_table_partition_cols(vec![("source".to_string(), DataType::Utf8)]);
+        let url = ListingTableUrl::parse(format!("{STORE_URL}/rollup/")).map_err(df)?;
+        let config = ListingTableConfig::new(url)
+            .with_listing_options(opts)
+            .with_schema(detente_events::rollup::schema());
+        let table = ListingTable::try_new(config).map_err(df)?;
+        self.ctx
+            .register_table("rollup", Arc::new(table))
             .map_err(df)?;
         Ok(())
     }

@@ -103,7 +103,10 @@ pub fn check_path(path: &Path) -> Result<()> {
 }
 
 macro_rules! render_to {
-    ($path:expr, $draw:ident, $chart:expr) => {{
+    ($path:expr, $draw:ident, $chart:expr) => {
+        render_to!($path, $draw, $chart, SIZE)
+    };
+    ($path:expr, $draw:ident, $chart:expr, $size:expr) => {{
         let path: &Path = $path;
         check_path(path)?;
         register_font()?;
@@ -112,10 +115,10 @@ macro_rules! render_to {
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("svg"));
         let result = if svg {
-            let area = SVGBackend::new(&tmp, SIZE).into_drawing_area();
+            let area = SVGBackend::new(&tmp, $size).into_drawing_area();
             $draw(&area, $chart).and_then(|()| area.present().map_err(chart_err))
         } else {
-            let area = BitMapBackend::new(&tmp, SIZE).into_drawing_area();
+            let area = BitMapBackend::new(&tmp, $size).into_drawing_area();
             $draw(&area, $chart).and_then(|()| area.present().map_err(chart_err))
         };
         match result {
@@ -139,6 +142,223 @@ pub fn write_line_chart(path: &Path, chart: &LineChart) -> Result<()> {
 /// Writes a bar chart to `path` (`.svg` or `.png`).
 pub fn write_bar_chart(path: &Path, chart: &BarChart) -> Result<()> {
     render_to!(path, draw_bars, chart)
+}
+
+/// A series over days; `None` leaves a gap in the line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimeSeries {
+    /// Legend name.
+    pub name: String,
+    /// Points in day order.
+    pub points: Vec<(chrono::NaiveDate, Option<f64>)>,
+}
+
+/// One panel of a time chart, with its own y axis.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Panel {
+    /// Y axis label, with units.
+    pub y_label: String,
+    /// Lines.
+    pub series: Vec<TimeSeries>,
+}
+
+/// A vertical mark across every panel.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Marker {
+    /// The day.
+    pub day: chrono::NaiveDate,
+    /// The text listed under the chart, after the marker's number.
+    pub label: String,
+    /// Shifts are solid red; atlas facts dashed grey.
+    pub shift: bool,
+}
+
+/// Panels stacked over one time axis, with markers and shaded missing spans.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimeChart {
+    /// Title.
+    pub title: String,
+    /// Panels, top to bottom.
+    pub panels: Vec<Panel>,
+    /// Numbered vertical marks, listed with their text under the panels.
+    pub markers: Vec<Marker>,
+    /// Spans with no data ingested, shaded.
+    pub missing: Vec<(chrono::NaiveDate, chrono::NaiveDate)>,
+}
+
+/// Writes a time chart to `path` (`.svg` or `.png`).
+pub fn write_time_chart(path: &Path, chart: &TimeChart) -> Result<()> {
+    let listed = chart.markers.len().min(MAX_LISTED) as u32;
+    let height = 260 * chart.panels.len().max(1) as u32 + 90 + 20 * listed;
+    render_to!(path, draw_time, chart, (1100, height))
+}
+
+/// Markers listed under a time chart; more are drawn but not listed.
+const MAX_LISTED: usize = 14;
+
+fn day_number(d: chrono::NaiveDate) -> f64 {
+    f64::from(crate::analytics::days_since_epoch(d))
+}
+
+fn day_label(v: f64) -> String {
+    chrono::NaiveDate::from_ymd_opt(1970, 1, 1)
+        .and_then(|e| e.checked_add_signed(chrono::Duration::days(v.round() as i64)))
+        .map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
+}
+
+fn draw_time<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, c: &TimeChart) -> Result<()> {
+    area.fill(&WHITE).map_err(chart_err)?;
+    let listed = c.markers.len().min(MAX_LISTED);
+    let (_, h) = area.dim_in_pixel();
+    let notes_h = 20 * listed as u32 + if c.markers.len() > MAX_LISTED { 20 } else { 0 };
+    let (plots, notes) = area.split_vertically(h.saturating_sub(notes_h + 10));
+    let titled = plots
+        .titled(&c.title, ("sans-serif", 24))
+        .map_err(chart_err)?;
+    let panels = titled.split_evenly((c.panels.len().max(1), 1));
+    let xs = c
+        .panels
+        .iter()
+        .flat_map(|p| {
+            p.series
+                .iter()
+                .flat_map(|s| s.points.iter().map(|p| day_number(p.0)))
+        })
+        .chain(c.markers.iter().map(|m| day_number(m.day)));
+    let (x0, x1) = bounds(xs);
+    for (pi, (panel, pa)) in c.panels.iter().zip(panels.iter()).enumerate() {
+        let ys = panel
+            .series
+            .iter()
+            .flat_map(|s| s.points.iter().filter_map(|p| p.1));
+        let (y0, y1) = bounds(ys);
+        let mut chart = ChartBuilder::on(pa)
+            .margin(12)
+            .x_label_area_size(if pi + 1 == c.panels.len() { 40 } else { 20 })
+            .y_label_area_size(80)
+            .build_cartesian_2d(x0..x1, y0..y1)
+            .map_err(chart_err)?;
+        chart
+            .configure_mesh()
+            .y_desc(&panel.y_label)
+            .x_desc(if pi + 1 == c.panels.len() {
+                "date (UTC)"
+            } else {
+                ""
+            })
+            .x_labels(8)
+            .label_style(("sans-serif", 13))
+            .axis_desc_style(("sans-serif", 15))
+            .x_label_formatter(&|v| day_label(*v))
+            .y_label_formatter(&|v| format_tick(*v))
+            .draw()
+            .map_err(chart_err)?;
+        for (from, to) in &c.missing {
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(day_number(*from), y0), (day_number(*to) + 1.0, y1)],
+                    RGBColor(200, 200, 200).mix(0.5).filled(),
+                )))
+                .map_err(chart_err)?;
+        }
+        for (i, m) in c.markers.iter().enumerate() {
+            let x = day_number(m.day);
+            let style = if m.shift {
+                RED.stroke_width(2)
+            } else {
+                RGBColor(110, 110, 110).stroke_width(1)
+            };
+            if m.shift {
+                chart
+                    .draw_series(LineSeries::new(vec![(x, y0), (x, y1)], style))
+                    .map_err(chart_err)?;
+            } else {
+                chart
+                    .draw_series(DashedLineSeries::new(vec![(x, y0), (x, y1)], 6, 4, style))
+                    .map_err(chart_err)?;
+            }
+            if pi == 0 {
+                chart
+                    .draw_series(std::iter::once(Text::new(
+                        format!("{}", i + 1),
+                        (x, y1),
+                        ("sans-serif", 13).into_font().color(&style.color),
+                    )))
+                    .map_err(chart_err)?;
+            }
+        }
+        for (si, s) in panel.series.iter().enumerate() {
+            let col = color(si);
+            let mut segments: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
+            for (d, v) in &s.points {
+                match v {
+                    Some(v) => {
+                        if let Some(seg) = segments.last_mut() {
+                            seg.push((day_number(*d), *v));
+                        }
+                    }
+                    None => segments.push(Vec::new()),
+                }
+            }
+            let mut first = true;
+            for seg in segments.into_iter().filter(|s| !s.is_empty()) {
+                let points = seg.clone();
+                let drawn = chart
+                    .draw_series(LineSeries::new(seg, col.stroke_width(2)))
+                    .map_err(chart_err)?;
+                if first {
+                    let name = s.name.clone();
+                    drawn
+                        .label(name)
+                        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], col));
+                    first = false;
+                }
+                if points.len() == 1 {
+                    chart
+                        .draw_series(points.into_iter().map(|p| Circle::new(p, 3, col.filled())))
+                        .map_err(chart_err)?;
+                }
+            }
+        }
+        if !panel.series.is_empty() {
+            chart
+                .configure_series_labels()
+                .background_style(WHITE.mix(0.85))
+                .border_style(BLACK)
+                .label_font(("sans-serif", 13))
+                .position(SeriesLabelPosition::UpperLeft)
+                .draw()
+                .map_err(chart_err)?;
+        }
+    }
+    for (i, m) in c.markers.iter().take(MAX_LISTED).enumerate() {
+        let mut text = format!("{}  {}  {}", i + 1, m.day, m.label);
+        if text.chars().count() > 150 {
+            text = text.chars().take(147).collect::<String>() + "...";
+        }
+        let col = if m.shift { RED } else { RGBColor(70, 70, 70) };
+        notes
+            .draw(&Text::new(
+                text,
+                (20, 20 * i as i32),
+                ("sans-serif", 13).into_font().color(&col),
+            ))
+            .map_err(chart_err)?;
+    }
+    if c.markers.len() > MAX_LISTED {
+        notes
+            .draw(&Text::new(
+                format!(
+                    "... and {} more (see the table)",
+                    c.markers.len() - MAX_LISTED
+                ),
+                (20, 20 * MAX_LISTED as i32),
+                ("sans-serif", 13).into_font().color(&BLACK),
+            ))
+            .map_err(chart_err)?;
+    }
+    Ok(())
 }
 
 fn bounds(values: impl Iterator<Item = f64>) -> (f64, f64) {

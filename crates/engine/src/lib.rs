@@ -29,6 +29,7 @@ pub mod chart;
 pub mod data;
 pub mod export;
 pub mod inputs;
+pub mod pulse;
 
 pub use arrow;
 pub use datafusion;

@@ -2,7 +2,9 @@
 //! coverage with its gaps (a missing 15-minute GDELT 2.0 batch is a gap, not a
 //! quiet quarter hour).
 
-use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::error::Result;
@@ -119,6 +121,75 @@ pub fn gaps(source: &str, batches: &[i64], step: i64) -> Vec<Gap> {
 }
 
 impl EventStore {
+    /// Coverage of each day for one source, 0 to 1: for GDELT, the share of
+    /// the day's update batches (96 for GDELT 2.0, one for GDELT 1.0) that
+    /// were ingested, where an ingested file holding a single batch counts as
+    /// that batch and a file holding several covers its whole `date_added`
+    /// range; for other sources, 1 for each day inside an ingested file's
+    /// range of event days. Days not in the map are not covered.
+    pub fn daily_coverage(&self, source: &str) -> Result<HashMap<NaiveDate, f64>> {
+        let conn = self.connection();
+        let mut out: HashMap<NaiveDate, f64> = HashMap::new();
+        let mut cover_range = |from: NaiveDate, to: NaiveDate| {
+            let mut d = from;
+            while d <= to {
+                out.insert(d, 1.0);
+                d += chrono::Duration::days(1);
+            }
+        };
+        let step = match source {
+            "gdelt2" => Some(GDELT2_BATCH),
+            "gdelt1" => Some(GDELT1_BATCH),
+            _ => None,
+        };
+        let mut stmt = conn.prepare(
+            "SELECT added_from, added_to, day_from, day_to FROM ingests WHERE format = ?1",
+        )?;
+        type Row = (Option<i64>, Option<i64>, Option<String>, Option<String>);
+        let rows: Vec<Row> = stmt
+            .query_map([source], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let day_of = |t: i64| DateTime::<Utc>::from_timestamp(t, 0).map(|d| d.date_naive());
+        let parse = |s: &Option<String>| {
+            s.as_deref()
+                .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+        };
+        let mut batches: std::collections::BTreeSet<i64> = std::collections::BTreeSet::new();
+        for (af, at, df, dt) in &rows {
+            match (step, af, at) {
+                (Some(_), Some(f), Some(t)) if f == t => {
+                    batches.insert(*f);
+                }
+                (Some(_), Some(f), Some(t)) => {
+                    if let (Some(f), Some(t)) = (day_of(*f), day_of(*t)) {
+                        cover_range(f, t);
+                    }
+                }
+                _ => {
+                    if let (Some(f), Some(t)) = (parse(df), parse(dt)) {
+                        cover_range(f, t);
+                    }
+                }
+            }
+        }
+        if let Some(step) = step {
+            let per_day = (24 * 3600 / step) as f64;
+            let mut counts: HashMap<NaiveDate, f64> = HashMap::new();
+            for t in batches {
+                if let Some(d) = day_of(t) {
+                    *counts.entry(d).or_default() += 1.0;
+                }
+            }
+            for (d, n) in counts {
+                let e = out.entry(d).or_default();
+                *e = e.max((n / per_day).min(1.0));
+            }
+        }
+        Ok(out)
+    }
+
     /// Rows, reasons, coverage, gaps and failures.
     pub fn stats(&self) -> Result<Stats> {
         let conn = self.connection();

@@ -30,9 +30,11 @@ use sha2::{Digest, Sha256};
 use crate::error::{Error, Result};
 use crate::input::{Chunker, with_reader};
 use crate::parse::{Format, Parsed, detect, parse_chunk};
+use crate::rollup::Rollup;
 use crate::schema;
 
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE ingests (
     id               INTEGER PRIMARY KEY,
     path             TEXT NOT NULL,
@@ -82,7 +84,14 @@ CREATE TABLE failures (
     error  TEXT NOT NULL,
     at     TEXT NOT NULL
 );
-"#];
+"#,
+    r#"
+ALTER TABLE ingests ADD COLUMN rollup TEXT;
+ALTER TABLE ingests ADD COLUMN rollup_rows INTEGER;
+ALTER TABLE ingests ADD COLUMN rollup_state TEXT NOT NULL DEFAULT 'missing'
+    CHECK (rollup_state IN ('written', 'empty', 'missing'));
+"#,
+];
 
 /// Options of an ingest.
 #[derive(Debug, Clone, Copy, Default)]
@@ -233,17 +242,32 @@ impl EventStore {
         &self.conn
     }
 
-    fn listed(&self) -> Result<std::collections::HashSet<String>> {
-        let mut stmt = self.conn.prepare("SELECT path FROM outputs")?;
+    /// Every file the manifest lists: event files and rollups, relative to
+    /// the store folder.
+    pub fn listed(&self) -> Result<std::collections::HashSet<String>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT path FROM outputs UNION ALL SELECT rollup FROM ingests WHERE rollup IS NOT NULL",
+        )?;
         let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Removes Parquet files under `events/` that the manifest does not list.
+    /// Whether every ingest has its rollup, so that series can read the
+    /// rollup instead of the events.
+    pub fn rollup_complete(&self) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT NOT EXISTS (SELECT 1 FROM ingests WHERE rollup_state = 'missing')",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Removes Parquet files under `events/` and `rollup/` that the manifest
+    /// does not list.
     fn collect_garbage(&self) -> Result<usize> {
         let listed = self.listed()?;
         let mut removed = 0;
-        let mut stack = vec![self.root.join("events")];
+        let mut stack = vec![self.root.join("events"), self.root.join("rollup")];
         while let Some(dir) = stack.pop() {
             let Ok(entries) = std::fs::read_dir(&dir) else {
                 continue;
@@ -466,8 +490,9 @@ impl EventStore {
                 let run = run.clone();
                 std::thread::scope(|scope| {
                     let writer = scope.spawn(move || write_partitions(&root, format, &run, rx));
-                    let parsed = (|| -> Result<Parsed> {
+                    let parsed = (|| -> Result<(Parsed, Rollup)> {
                         let mut total_parsed = Parsed::default();
+                        let mut rollup = Rollup::default();
                         let mut pending = vec![first];
                         let threads = rayon::current_num_threads().max(1);
                         loop {
@@ -480,17 +505,28 @@ impl EventStore {
                             if pending.is_empty() {
                                 break;
                             }
-                            let parsed: Vec<std::result::Result<Parsed, String>> = pending
-                                .par_iter()
-                                .map(|c| parse_chunk(format, &c.bytes, c.first_line, ingest_id))
-                                .collect();
+                            // Each chunk is parsed and rolled up on the pool.
+                            let parsed: Vec<std::result::Result<(Parsed, Rollup), String>> =
+                                pending
+                                    .par_iter()
+                                    .map(|c| {
+                                        let p =
+                                            parse_chunk(format, &c.bytes, c.first_line, ingest_id)?;
+                                        let mut r = Rollup::default();
+                                        for b in p.batches.values() {
+                                            r.add_batch(b);
+                                        }
+                                        Ok((p, r))
+                                    })
+                                    .collect();
                             pending.clear();
                             for p in parsed {
-                                let mut p = p.map_err(Error::Internal)?;
+                                let (mut p, r) = p.map_err(Error::Internal)?;
+                                rollup.merge(r);
                                 let batches = std::mem::take(&mut p.batches);
                                 if tx.send(batches).is_err() {
                                     // The writer stopped on an error, reported below.
-                                    return Ok(total_parsed);
+                                    return Ok((total_parsed, rollup));
                                 }
                                 merge(&mut total_parsed, p);
                             }
@@ -500,7 +536,7 @@ impl EventStore {
                                 rows: total_parsed.rows_read,
                             });
                         }
-                        Ok(total_parsed)
+                        Ok((total_parsed, rollup))
                     })();
                     drop(tx);
                     let (files, write_error) = writer.join().unwrap_or_else(|_| {
@@ -510,10 +546,10 @@ impl EventStore {
                         )
                     });
                     written.extend(files);
-                    let parsed = parsed?;
+                    let (parsed, rollup) = parsed?;
                     match write_error {
                         Some(e) => Err(e),
-                        None => Ok((format, parsed)),
+                        None => Ok((format, parsed, rollup)),
                     }
                 })
             },
@@ -532,7 +568,13 @@ impl EventStore {
             return Err(Error::Internal("no sha256 computed".into()));
         };
         let previous = self.find(&sha)?;
-        let (format, parsed) = match result {
+        let written_rollup = match result {
+            Ok((format, parsed, rollup)) => {
+                write_rollup(&self.root, format, &run, &rollup).map(|r| (format, parsed, r))
+            }
+            Err(e) => Err(e),
+        };
+        let (format, parsed, rollup) = match written_rollup {
             Ok(r) => r,
             Err(e) => {
                 for (full, ..) in &written {
@@ -541,6 +583,7 @@ impl EventStore {
                 return Err(e);
             }
         };
+
         for (full, ..) in &written {
             if let Some(dir) = full.parent() {
                 sync_dir(dir);
@@ -555,6 +598,7 @@ impl EventStore {
             format,
             &parsed,
             &written,
+            &rollup,
             seconds,
             previous.as_ref().map(|p| p.id),
         );
@@ -562,6 +606,9 @@ impl EventStore {
             Ok(f) => f,
             Err(e) => {
                 for (full, ..) in &written {
+                    let _ = std::fs::remove_file(full);
+                }
+                if let RollupFile::Written { full, .. } = &rollup {
                     let _ = std::fs::remove_file(full);
                 }
                 return Err(e);
@@ -588,13 +635,17 @@ impl EventStore {
         format: Format,
         p: &Parsed,
         written: &[Written],
+        rollup: &RollupFile,
         seconds: f64,
         replaces: Option<i64>,
     ) -> Result<Vec<String>> {
         let tx = self.conn.transaction()?;
         let mut old = Vec::new();
         if let Some(prev) = replaces {
-            let mut stmt = tx.prepare("SELECT path FROM outputs WHERE ingest_id = ?1")?;
+            let mut stmt = tx.prepare(
+                "SELECT path FROM outputs WHERE ingest_id = ?1
+                 UNION ALL SELECT rollup FROM ingests WHERE id = ?1 AND rollup IS NOT NULL",
+            )?;
             old = stmt
                 .query_map([prev], |r| r.get::<_, String>(0))?
                 .collect::<rusqlite::Result<_>>()?;
@@ -624,6 +675,17 @@ impl EventStore {
                 p.days.map(|d| d.1.to_string()),
                 seconds
             ],
+        )?;
+        let (state, rollup_path, rollup_rows) = match rollup {
+            RollupFile::Written { rel, rows, .. } => {
+                ("written", Some(rel.as_str()), Some(*rows as i64))
+            }
+            RollupFile::Empty => ("empty", None, Some(0)),
+            RollupFile::Missing => ("missing", None, None),
+        };
+        tx.execute(
+            "UPDATE ingests SET rollup = ?2, rollup_rows = ?3, rollup_state = ?4 WHERE id = ?1",
+            params![id, rollup_path, rollup_rows, state],
         )?;
         for (full, rel, y, m, rows) in written {
             let bytes = std::fs::metadata(full).map(|m| m.len()).unwrap_or(0);
@@ -656,6 +718,72 @@ impl EventStore {
         }
         tx.commit()?;
         Ok(old)
+    }
+}
+
+/// The rollup file of an ingest.
+#[derive(Debug)]
+enum RollupFile {
+    /// Written and synced.
+    Written {
+        full: PathBuf,
+        rel: String,
+        rows: usize,
+    },
+    /// The ingest wrote no rows, so there is nothing to roll up.
+    Empty,
+    /// Some rows could not be keyed: series read this ingest's events.
+    Missing,
+}
+
+/// Writes the rollup of an ingest beside its events, synced.
+fn write_rollup(root: &Path, format: Format, run: &str, rollup: &Rollup) -> Result<RollupFile> {
+    if !rollup.is_complete() {
+        return Ok(RollupFile::Missing);
+    }
+    if rollup.is_empty() {
+        return Ok(RollupFile::Empty);
+    }
+    let rel = format!("rollup/source={}/part-{run}.parquet", format.name());
+    let full = root.join(&rel);
+    let io = |source| Error::Io {
+        path: full.clone(),
+        source,
+    };
+    let pq = |e: &dyn std::fmt::Display| Error::Parquet {
+        path: full.clone(),
+        reason: e.to_string(),
+    };
+    if let Some(dir) = full.parent() {
+        std::fs::create_dir_all(dir).map_err(io)?;
+    }
+    let batch = rollup.to_batch().map_err(|e| pq(&e))?;
+    let result = (|| {
+        let file = File::create(&full).map_err(io)?;
+        let props = WriterProperties::builder()
+            .set_compression(Compression::ZSTD(ZstdLevel::default()))
+            .set_max_row_group_row_count(Some(ROW_GROUP))
+            .build();
+        let mut w =
+            ArrowWriter::try_new(file, crate::rollup::schema(), Some(props)).map_err(|e| pq(&e))?;
+        w.write(&batch).map_err(|e| pq(&e))?;
+        let file = w.into_inner().map_err(|e| pq(&e))?;
+        file.sync_all().map_err(io)?;
+        if let Some(dir) = full.parent() {
+            sync_dir(dir);
+        }
+        Ok(())
+    })();
+    match result {
+        Ok(()) => Ok(RollupFile::Written {
+            full,
+            rel,
+            rows: rollup.len(),
+        }),
+        Err(e) => {
+            let _ = std::fs::remove_file(&full);
+            Err(e)
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! Golden tests of the `detente` binary: stdout, stderr and exit status of
 //! every command in every format, and of bad input.
 
+mod analysis;
 mod bad_input;
 mod commands;
 mod ingest;
