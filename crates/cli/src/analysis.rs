@@ -302,3 +302,271 @@ pub fn pulse_chart(p: &Pulse, q: &PulseQuery, markers: Vec<Marker>) -> TimeChart
         missing,
     }
 }
+
+/// Arguments of `detente shifts`.
+#[derive(Debug, Args)]
+pub struct ShiftsArgs {
+    /// One actor: atlas id, ISO3 or CAMEO country code.
+    pub a: String,
+    /// The other actor.
+    pub b: String,
+    /// First day (YYYY, YYYY-MM or YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub from: String,
+    /// Last day, included.
+    #[arg(long, value_name = "DATE")]
+    pub to: String,
+    /// Event source (gdelt1, gdelt2, icews); needed when the store holds several.
+    #[arg(long)]
+    pub source: Option<String>,
+    /// Penalty per change, in squared units of the series (default:
+    /// 3·σ²·ln(n), σ² estimated from the series).
+    #[arg(long)]
+    pub penalty: Option<f64>,
+    /// List atlas facts dated within this many days of a shift.
+    #[arg(long, default_value_t = 45)]
+    pub window_days: i64,
+    /// Draw the weekly series with the shifts and atlas facts (.svg or .png).
+    #[arg(long, value_name = "FILE")]
+    pub chart: Option<PathBuf>,
+}
+
+/// `detente shifts`.
+pub fn shifts(cfg: &RunConfig, args: &ShiftsArgs, out: &mut dyn Write) -> Result<Outcome> {
+    if let Some(c) = &args.chart {
+        chart::check_path(c)?;
+    }
+    if args.penalty.is_some_and(|p| !(p.is_finite() && p > 0.0)) {
+        anyhow::bail!("--penalty must be a positive number");
+    }
+    let store = Store::open(&cfg.store)?;
+    let q = detente::shifts::ShiftQuery {
+        pulse: PulseQuery {
+            a: args.a.clone(),
+            b: args.b.clone(),
+            from: first_day(&args.from)?,
+            to: last_day(&args.to)?,
+            freq: Freq::Week,
+            directed: false,
+            source: args.source.clone(),
+            from_events: false,
+        },
+        penalty: args.penalty,
+        window_days: args.window_days,
+    };
+    let Some(s) = store.shifts(&q)? else {
+        return Ok(Outcome::NoAnswer(
+            "the store holds no events; ingest some with `detente ingest PATH`".into(),
+        ));
+    };
+    match cfg.format {
+        Format::Json => output::json(out, &s)?,
+        Format::Csv => {
+            #[derive(Serialize)]
+            struct Row<'a> {
+                series: &'a str,
+                date: NaiveDate,
+                before: f64,
+                after: f64,
+                size: f64,
+                direction: &'a str,
+                fact_date: Option<&'a str>,
+                fact: Option<&'a str>,
+                source: Option<&'a str>,
+                paragraph: Option<u32>,
+            }
+            let mut rows = Vec::new();
+            for x in &s.shifts {
+                fn base<'a>(
+                    x: &'a detente::shifts::Shift,
+                    f: Option<&'a detente::shifts::NearFact>,
+                ) -> Row<'a> {
+                    Row {
+                        series: &x.series,
+                        date: x.date,
+                        before: x.before,
+                        after: x.after,
+                        size: x.size,
+                        direction: &x.direction,
+                        fact_date: f.map(|f| f.date.as_str()),
+                        fact: f.map(|f| f.summary.as_str()),
+                        source: f.map(|f| f.source.as_str()),
+                        paragraph: f.and_then(|f| f.paragraph),
+                    }
+                }
+                if x.facts.is_empty() {
+                    rows.push(base(x, None));
+                }
+                for f in &x.facts {
+                    rows.push(base(x, Some(f)));
+                }
+            }
+            if rows.is_empty() {
+                writeln!(
+                    out,
+                    "series,date,before,after,size,direction,fact_date,fact,source,paragraph"
+                )?;
+            }
+            output::csv(out, &rows)?;
+        }
+        _ => {
+            writeln!(
+                out,
+                "{} – {}, {}: {} of {} weeks with events; {}",
+                s.pulse.a.join("/"),
+                s.pulse.b.join("/"),
+                s.pulse.source,
+                s.weeks_with_events,
+                s.weeks,
+                s.method
+            )?;
+            if s.shifts.is_empty() {
+                writeln!(out, "no shift found")?;
+            }
+            let mut t = output::table(&[
+                "week of",
+                "series",
+                "before",
+                "after",
+                "direction",
+                "atlas facts near it",
+            ]);
+            for x in &s.shifts {
+                let facts = if x.facts.is_empty() {
+                    "–".to_string()
+                } else {
+                    x.facts
+                        .iter()
+                        .map(|f| {
+                            format!(
+                                "{} {} ({})",
+                                f.date,
+                                f.summary,
+                                output::cite(&f.source, f.paragraph)
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                };
+                t.add_row(vec![
+                    x.date.to_string(),
+                    x.series.replace('_', " "),
+                    format!("{:.3}", x.before),
+                    format!("{:.3}", x.after),
+                    x.direction.clone(),
+                    facts,
+                ]);
+            }
+            if !s.shifts.is_empty() {
+                writeln!(out, "{t}")?;
+            }
+        }
+    }
+    if let Some(path) = &args.chart {
+        let mut markers: Vec<Marker> = s
+            .shifts
+            .iter()
+            .map(|x| Marker {
+                day: x.date,
+                label: format!(
+                    "shift in {}: {:.2} → {:.2} ({})",
+                    x.series.replace('_', " "),
+                    x.before,
+                    x.after,
+                    x.direction
+                ),
+                shift: true,
+            })
+            .collect();
+        for f in &s.facts_in_range {
+            if let Ok(d) = f.date.parse::<detente::PartialDate>() {
+                let day = d.first_day().max(q.pulse.from);
+                markers.push(Marker {
+                    day,
+                    label: format!("{} ({})", f.summary, output::cite(&f.source, f.paragraph)),
+                    shift: false,
+                });
+            }
+        }
+        markers.sort_by_key(|m| m.day);
+        chart::write_time_chart(path, &pulse_chart(&s.pulse, &q.pulse, markers))?;
+        eprintln!("chart written to {}", path.display());
+    }
+    Ok(Outcome::Answered)
+}
+
+/// Rankings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RankArg {
+    /// Events of QuadClass 3 and 4.
+    Conflict,
+    /// Events of QuadClass 1 and 2.
+    Cooperation,
+    /// All events.
+    Volume,
+}
+
+/// Arguments of `detente top-dyads`.
+#[derive(Debug, Args)]
+pub struct TopDyadsArgs {
+    /// First day.
+    #[arg(long, value_name = "DATE")]
+    pub from: String,
+    /// Last day, included.
+    #[arg(long, value_name = "DATE")]
+    pub to: String,
+    /// What to rank by.
+    #[arg(long, value_enum, default_value_t = RankArg::Conflict)]
+    pub by: RankArg,
+    /// How many dyads.
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+    /// Event source; needed when the store holds several.
+    #[arg(long)]
+    pub source: Option<String>,
+}
+
+/// `detente top-dyads`.
+pub fn top_dyads(cfg: &RunConfig, args: &TopDyadsArgs, out: &mut dyn Write) -> Result<Outcome> {
+    let store = Store::open(&cfg.store)?;
+    let by = match args.by {
+        RankArg::Conflict => detente::pulse::Rank::Conflict,
+        RankArg::Cooperation => detente::pulse::Rank::Cooperation,
+        RankArg::Volume => detente::pulse::Rank::Volume,
+    };
+    let (from, to) = (first_day(&args.from)?, last_day(&args.to)?);
+    if to < from {
+        anyhow::bail!("--to {to} is before --from {from}");
+    }
+    let Some(t) = store.top_dyads(from, to, by, args.limit, args.source.as_deref())? else {
+        return Ok(Outcome::NoAnswer(
+            "the store holds no events; ingest some with `detente ingest PATH`".into(),
+        ));
+    };
+    match cfg.format {
+        Format::Json => output::json(out, &t)?,
+        Format::Csv => output::csv(out, &t.dyads)?,
+        _ => {
+            let mut table = output::table(&[
+                "dyad",
+                "events",
+                "cooperation",
+                "conflict",
+                "goldstein",
+                "share ‰",
+            ]);
+            for d in &t.dyads {
+                table.add_row(vec![
+                    d.dyad.clone(),
+                    d.events.to_string(),
+                    d.cooperation.to_string(),
+                    d.conflict.to_string(),
+                    opt_f(d.goldstein_mean, 2),
+                    format!("{:.2}", d.share_of_all * 1000.0),
+                ]);
+            }
+            writeln!(out, "{table}")?;
+        }
+    }
+    Ok(Outcome::Answered)
+}

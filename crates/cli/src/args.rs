@@ -132,6 +132,11 @@ pub enum Command {
     /// How two actors' relations move: events per period by QuadClass, mean
     /// Goldstein and tone, the dyad's share of all events, with coverage.
     Pulse(crate::analysis::PulseArgs),
+    /// When two actors' relations turned: change points in the weekly mean
+    /// Goldstein and conflict share, with the atlas facts dated near them.
+    Shifts(crate::analysis::ShiftsArgs),
+    /// The dyads with the most conflict, cooperation or events in a range.
+    TopDyads(crate::analysis::TopDyadsArgs),
     /// The field's models: bdm, arms-race, compliance, ipd, evolve.
     Model {
         #[command(subcommand)]

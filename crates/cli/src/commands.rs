@@ -44,6 +44,8 @@ pub fn run(cfg: &RunConfig, command: &Command, out: &mut dyn Write) -> Result<Ou
             action: crate::args::EventsAction::Stats,
         } => return crate::ingest::stats(cfg, out),
         Command::Pulse(args) => return crate::analysis::pulse(cfg, args, out),
+        Command::Shifts(args) => return crate::analysis::shifts(cfg, args, out),
+        Command::TopDyads(args) => return crate::analysis::top_dyads(cfg, args, out),
         Command::Sql { query, out: file } => {
             return crate::sql::run(cfg, query.as_deref(), file.as_deref(), out);
         }
@@ -79,7 +81,9 @@ pub fn run(cfg: &RunConfig, command: &Command, out: &mut dyn Write) -> Result<Ou
         | Command::Ingest { .. }
         | Command::Events { .. }
         | Command::Sql { .. }
-        | Command::Pulse(_) => {
+        | Command::Pulse(_)
+        | Command::Shifts(_)
+        | Command::TopDyads(_) => {
             unreachable!("handled above")
         }
     }

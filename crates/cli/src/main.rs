@@ -39,6 +39,10 @@ fn main() -> ExitCode {
                 .chain()
                 .filter_map(|e| e.downcast_ref::<std::io::Error>())
                 .any(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+                || err
+                    .chain()
+                    .filter_map(|e| e.downcast_ref::<serde_json::Error>())
+                    .any(|e| e.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe))
             {
                 return ExitCode::SUCCESS;
             }

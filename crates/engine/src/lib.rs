@@ -30,6 +30,7 @@ pub mod data;
 pub mod export;
 pub mod inputs;
 pub mod pulse;
+pub mod shifts;
 
 pub use arrow;
 pub use datafusion;

@@ -428,3 +428,137 @@ mod tests {
         assert_eq!(quote("O'Hara"), "'O''Hara'");
     }
 }
+
+/// How to rank dyads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rank {
+    /// Events of QuadClass 3 and 4.
+    Conflict,
+    /// Events of QuadClass 1 and 2.
+    Cooperation,
+    /// All events.
+    Volume,
+}
+
+/// A dyad in a ranking.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DyadRow {
+    /// `A-B`, codes in order.
+    pub dyad: String,
+    /// All events.
+    pub events: i64,
+    /// QuadClass 1 and 2.
+    pub cooperation: i64,
+    /// QuadClass 3 and 4.
+    pub conflict: i64,
+    /// Mean Goldstein score.
+    pub goldstein_mean: Option<f64>,
+    /// Share of all the source's events in the range.
+    pub share_of_all: f64,
+}
+
+/// A ranking of dyads.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TopDyads {
+    /// The source read.
+    pub source: String,
+    /// By what.
+    pub by: Rank,
+    /// `rollup` or `events`.
+    pub read_from: String,
+    /// Events in the range.
+    pub all_events: i64,
+    /// The dyads, best first.
+    pub dyads: Vec<DyadRow>,
+}
+
+impl Store {
+    /// The `limit` dyads of two different country codes with the most events
+    /// of a kind between `from` and `to` (unordered pairs). `Ok(None)` when
+    /// the store holds no events.
+    pub fn top_dyads(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        by: Rank,
+        limit: usize,
+        source: Option<&str>,
+    ) -> Result<Option<TopDyads>> {
+        let Some(source) = choose_source(self, source)? else {
+            return Ok(None);
+        };
+        let use_rollup = self.events()?.rollup_complete()?;
+        let (table, n, gs, gn) = if use_rollup {
+            ("rollup", "events", "goldstein_sum", "goldstein_n")
+        } else {
+            (
+                "events",
+                "1",
+                "coalesce(goldstein, 0)",
+                "CASE WHEN goldstein IS NULL THEN 0 ELSE 1 END",
+            )
+        };
+        let order = match by {
+            Rank::Conflict => "conflict",
+            Rank::Cooperation => "cooperation",
+            Rank::Volume => "events",
+        };
+        let range = format!(
+            "source = {} AND day BETWEEN DATE {} AND DATE {}",
+            quote(&source),
+            quote(&from.to_string()),
+            quote(&to.to_string())
+        );
+        let sql = format!(
+            "WITH all_events AS (SELECT sum({n}) AS total FROM {table} WHERE {range}) \
+             SELECT dyad(actor1_country_code, actor2_country_code) AS dyad, \
+                    CAST(sum({n}) AS BIGINT) AS events, \
+                    CAST(coalesce(sum(CASE WHEN quad_class IN (1, 2) THEN {n} END), 0) AS BIGINT) AS cooperation, \
+                    CAST(coalesce(sum(CASE WHEN quad_class IN (3, 4) THEN {n} END), 0) AS BIGINT) AS conflict, \
+                    sum({gs}) / CAST(nullif(sum({gn}), 0) AS DOUBLE) AS goldstein_mean, \
+                    CAST(sum({n}) AS DOUBLE) / CAST(max(all_events.total) AS DOUBLE) AS share_of_all, \
+                    CAST(max(all_events.total) AS BIGINT) AS total \
+             FROM {table}, all_events \
+             WHERE {range} AND actor1_country_code IS NOT NULL AND actor2_country_code IS NOT NULL \
+               AND actor1_country_code <> actor2_country_code \
+             GROUP BY 1 ORDER BY {order} DESC, dyad LIMIT {limit}"
+        );
+        let batches = self.analytics()?.collect(&sql)?;
+        let mut dyads = Vec::new();
+        let mut all_events = 0;
+        for b in &batches {
+            let bad = || Error::Sql("unexpected column types in top dyads".into());
+            let dyad = b
+                .column(0)
+                .as_any()
+                .downcast_ref::<arrow::array::StringArray>()
+                .ok_or_else(bad)?;
+            let int = |i: usize| b.column(i).as_any().downcast_ref::<Int64Array>();
+            let float = |i: usize| b.column(i).as_any().downcast_ref::<Float64Array>();
+            let (Some(ev), Some(co), Some(cf), Some(gm), Some(sh), Some(tot)) =
+                (int(1), int(2), int(3), float(4), float(5), int(6))
+            else {
+                return Err(bad());
+            };
+            for i in 0..b.num_rows() {
+                all_events = tot.value(i);
+                dyads.push(DyadRow {
+                    dyad: dyad.value(i).to_string(),
+                    events: ev.value(i),
+                    cooperation: co.value(i),
+                    conflict: cf.value(i),
+                    goldstein_mean: gm.is_valid(i).then(|| round9(gm.value(i))),
+                    share_of_all: round9(sh.value(i)),
+                });
+            }
+        }
+        Ok(Some(TopDyads {
+            source,
+            by,
+            read_from: if use_rollup { "rollup" } else { "events" }.to_string(),
+            all_events,
+            dyads,
+        }))
+    }
+}

@@ -20,6 +20,7 @@ pub mod input;
 pub mod parse;
 pub mod rollup;
 pub mod schema;
+pub mod shifts;
 pub mod stats;
 pub mod store;
 pub mod udf;

@@ -210,3 +210,175 @@ fn pulse_outputs_and_errors() {
         svg.starts_with("<svg") && svg.contains("verbal cooperation") && svg.contains("2024-10-22")
     );
 }
+
+/// A store with all 91 real GDELT 2.0 exports of the shared data.
+fn store_with_all_exports(d: &Path) {
+    let out = detente(d)
+        .args(["ingest", "-q"])
+        .arg(shared_events())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn json(d: &Path, args: &[&str]) -> Value {
+    let out = detente(d)
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn shifts_and_top_dyads_on_real_exports() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    store_with_all_exports(d);
+    // Shifts split the weekly series into segments; each shift's before and
+    // after must be the means of the pulse's values over those segments,
+    // computed here from `detente pulse --from-events` independently.
+    let range = ["--from", "2024-10", "--to", "2025-02"];
+    let s = json(
+        d,
+        &[
+            &["shifts", "RUS", "UKR", "--penalty", "0.5"][..],
+            &range[..],
+        ]
+        .concat(),
+    );
+    let p = json(
+        d,
+        &[
+            &["pulse", "RUS", "UKR", "--freq", "week", "--from-events"][..],
+            &range[..],
+        ]
+        .concat(),
+    );
+    let series: Vec<(String, f64)> = p["periods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|x| {
+            Some((
+                x["start"].as_str()?.to_string(),
+                x["goldstein_mean"].as_f64()?,
+            ))
+        })
+        .collect();
+    let shifts: Vec<&Value> = s["shifts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["series"] == "goldstein_mean")
+        .collect();
+    assert!(
+        !shifts.is_empty(),
+        "a penalty of 0.5 finds shifts in this series"
+    );
+    let cuts: Vec<usize> = shifts
+        .iter()
+        .map(|x| {
+            series
+                .iter()
+                .position(|(d, _)| d == x["date"].as_str().unwrap())
+                .unwrap()
+        })
+        .collect();
+    let mean = |a: usize, b: usize| series[a..b].iter().map(|v| v.1).sum::<f64>() / (b - a) as f64;
+    let mut bounds = vec![0];
+    bounds.extend(&cuts);
+    bounds.push(series.len());
+    for (i, x) in shifts.iter().enumerate() {
+        let before = mean(bounds[i], bounds[i + 1]);
+        let after = mean(bounds[i + 1], bounds[i + 2]);
+        assert!((x["before"].as_f64().unwrap() - before).abs() < 1e-6, "{x}");
+        assert!((x["after"].as_f64().unwrap() - after).abs() < 1e-6, "{x}");
+        let toward_conflict = after < before;
+        assert_eq!(x["direction"] == "toward conflict", toward_conflict, "{x}");
+    }
+    // Top dyads: the counts equal a direct SQL count over the raw events.
+    let top = json(
+        d,
+        &[
+            "top-dyads",
+            "--from",
+            "2024",
+            "--to",
+            "2025",
+            "--limit",
+            "3",
+        ],
+    );
+    let first = &top["dyads"][0];
+    let out = detente(d)
+        .args([
+            "sql",
+            &format!(
+                "SELECT count(*) AS n, count(*) FILTER (WHERE quad_class IN (3, 4)) AS c FROM events \
+                 WHERE dyad(actor1_country_code, actor2_country_code) = '{}' \
+                   AND actor1_country_code <> actor2_country_code AND year BETWEEN 2024 AND 2025",
+                first["dyad"].as_str().unwrap()
+            ),
+            "--format",
+            "csv",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        text.lines().nth(1).unwrap(),
+        format!("{},{}", first["events"], first["conflict"])
+    );
+    with_filters(|| {
+        assert_cmd_snapshot!(
+            "top_dyads_by_conflict",
+            detente(d).args([
+                "top-dyads",
+                "--from",
+                "2024",
+                "--to",
+                "2025",
+                "--limit",
+                "5"
+            ])
+        );
+        assert_cmd_snapshot!(
+            "shifts_table",
+            detente(d).args(
+                [
+                    &["shifts", "RUS", "UKR", "--penalty", "0.5"][..],
+                    &range[..]
+                ]
+                .concat()
+            )
+        );
+        assert_cmd_snapshot!(
+            "shifts_bad_penalty",
+            detente(d)
+                .args([&["shifts", "RUS", "UKR", "--penalty=-1"][..], &range[..]].concat())
+        );
+        assert_cmd_snapshot!(
+            "shifts_chart",
+            detente(d).args(
+                [
+                    &[
+                        "shifts", "RUS", "UKR", "--chart", "s.png", "--format", "csv"
+                    ][..],
+                    &range[..]
+                ]
+                .concat()
+            )
+        );
+    });
+    assert_eq!(&std::fs::read(d.join("s.png")).unwrap()[1..4], b"PNG");
+}
