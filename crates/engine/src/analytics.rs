@@ -162,8 +162,16 @@ impl Analytics {
 
     /// Runs a SQL statement and returns all its rows.
     pub fn collect(&self, sql: &str) -> Result<Vec<RecordBatch>> {
+        Ok(self.query(sql)?.1)
+    }
+
+    /// Runs a SQL statement and returns its schema (even when no row comes)
+    /// and all its rows.
+    pub fn query(&self, sql: &str) -> Result<(SchemaRef, Vec<RecordBatch>)> {
         let frame = self.plan(sql)?;
-        self.runtime.block_on(frame.collect()).map_err(df)
+        let schema: SchemaRef = Arc::new(frame.schema().as_arrow().clone());
+        let batches = self.runtime.block_on(frame.collect()).map_err(df)?;
+        Ok((schema, batches))
     }
 
     /// Runs a SQL statement and hands each batch of rows to `sink` as it comes,

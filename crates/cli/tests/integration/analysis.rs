@@ -364,8 +364,7 @@ fn shifts_and_top_dyads_on_real_exports() {
         );
         assert_cmd_snapshot!(
             "shifts_bad_penalty",
-            detente(d)
-                .args([&["shifts", "RUS", "UKR", "--penalty=-1"][..], &range[..]].concat())
+            detente(d).args([&["shifts", "RUS", "UKR", "--penalty=-1"][..], &range[..]].concat())
         );
         assert_cmd_snapshot!(
             "shifts_chart",
