@@ -128,6 +128,9 @@ pub enum Command {
         /// replacing it only once the whole result is written.
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// Print each statement's run time and row count to standard error.
+        #[arg(long)]
+        timing: bool,
     },
     /// How two actors' relations move: events per period by QuadClass, mean
     /// Goldstein and tone, the dyad's share of all events, with coverage.

@@ -46,8 +46,12 @@ pub fn run(cfg: &RunConfig, command: &Command, out: &mut dyn Write) -> Result<Ou
         Command::Pulse(args) => return crate::analysis::pulse(cfg, args, out),
         Command::Shifts(args) => return crate::analysis::shifts(cfg, args, out),
         Command::TopDyads(args) => return crate::analysis::top_dyads(cfg, args, out),
-        Command::Sql { query, out: file } => {
-            return crate::sql::run(cfg, query.as_deref(), file.as_deref(), out);
+        Command::Sql {
+            query,
+            out: file,
+            timing,
+        } => {
+            return crate::sql::run(cfg, query.as_deref(), file.as_deref(), *timing, out);
         }
         _ => {}
     }

@@ -16,13 +16,26 @@ pub fn run(
     cfg: &RunConfig,
     query: Option<&str>,
     out_file: Option<&Path>,
+    timing: bool,
     out: &mut dyn Write,
 ) -> Result<Outcome> {
     let store = detente::Store::open(&cfg.store)?;
     let analytics = store.analytics()?;
+    let timed = |n: usize, statement: &str, out: &mut dyn Write| -> Result<()> {
+        let started = std::time::Instant::now();
+        let rows = one(&analytics, statement, cfg.format, out_file, out)?;
+        if timing {
+            out.flush()?;
+            eprintln!(
+                "statement {n}: {:.6} s, {rows} rows",
+                started.elapsed().as_secs_f64()
+            );
+        }
+        Ok(())
+    };
     match query {
         Some(q) => {
-            one(&analytics, q, cfg.format, out_file, out)?;
+            timed(1, q, out)?;
             Ok(Outcome::Answered)
         }
         None if std::io::stdin().is_terminal() => shell(&analytics, cfg, out),
@@ -31,8 +44,8 @@ pub fn run(
             std::io::stdin()
                 .read_to_string(&mut text)
                 .context("reading SQL from standard input")?;
-            for statement in split_statements(&text) {
-                one(&analytics, &statement, cfg.format, out_file, out)?;
+            for (i, statement) in split_statements(&text).iter().enumerate() {
+                timed(i + 1, statement, out)?;
             }
             Ok(Outcome::Answered)
         }
@@ -95,12 +108,13 @@ fn one(
     format: Format,
     out_file: Option<&Path>,
     out: &mut dyn Write,
-) -> Result<()> {
+) -> Result<u64> {
     let format = table_format(format)?;
-    match (format, out_file) {
+    let rows = match (format, out_file) {
         (None, None) => {
             let batches = analytics.collect(query)?;
             print_table(&batches, out)?;
+            batches.iter().map(|b| b.num_rows() as u64).sum()
         }
         (None, Some(_)) => bail!("--out needs --format csv, json or parquet"),
         (Some(TableFormat::Parquet), None) if std::io::stdout().is_terminal() => {
@@ -110,14 +124,16 @@ fn one(
             let (file, rows) = write_result(analytics, query, f, AtomicFile::create(path)?)?;
             file.commit()?;
             eprintln!("wrote {rows} rows to {}", path.display());
+            rows
         }
         (Some(f), None) => {
             out.flush()?;
-            let (mut stdout, _) = write_result(analytics, query, f, std::io::stdout())?;
+            let (mut stdout, rows) = write_result(analytics, query, f, std::io::stdout())?;
             stdout.flush()?;
+            rows
         }
-    }
-    Ok(())
+    };
+    Ok(rows)
 }
 
 /// Streams the result of `query` into `sink` in format `f`.
@@ -223,7 +239,7 @@ fn shell(analytics: &Analytics, cfg: &RunConfig, out: &mut dyn Write) -> Result<
 fn report(analytics: &Analytics, statement: &str, cfg: &RunConfig, out: &mut dyn Write) {
     let started = std::time::Instant::now();
     match one(analytics, statement, cfg.format, None, out) {
-        Ok(()) => {
+        Ok(_) => {
             let _ = writeln!(out, "({:.3} s)", started.elapsed().as_secs_f64());
         }
         Err(e) => {

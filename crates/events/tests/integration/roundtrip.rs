@@ -253,12 +253,14 @@ fn same_content_again_is_a_no_op_and_force_replaces_without_duplicates() {
     let dir = tempfile::tempdir().unwrap();
     let src = testdata("gdelt2-20161013151500-head50.csv");
     let (mut store, first) = ingest_one(dir.path(), &src);
-    let files_before: Vec<String> = store
-        .outputs()
-        .unwrap()
-        .into_iter()
-        .map(|o| o.path)
-        .collect();
+    let files_before: Vec<String> = store.listed().unwrap().into_iter().collect();
+    assert!(
+        files_before
+            .iter()
+            .any(|f| f.starts_with("rollup/source=gdelt2/")),
+        "the ingest wrote its rollup: {files_before:?}"
+    );
+    assert!(store.rollup_complete().unwrap());
     // The same bytes under another name are recognised by their sha256.
     let copy = dir.path().join("copy.csv");
     std::fs::copy(&src, &copy).unwrap();
@@ -289,6 +291,32 @@ fn same_content_again_is_a_no_op_and_force_replaces_without_duplicates() {
     for old in files_before {
         assert!(!dir.path().join(old).exists(), "old files are deleted");
     }
+    // The files on disk are exactly the listed ones: events and one rollup.
+    let mut on_disk = Vec::new();
+    let mut stack = vec![dir.path().join("events"), dir.path().join("rollup")];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            if e.path().is_dir() {
+                stack.push(e.path());
+            } else {
+                let rel = e
+                    .path()
+                    .strip_prefix(dir.path())
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                on_disk.push(rel);
+            }
+        }
+    }
+    let mut listed: Vec<String> = store.listed().unwrap().into_iter().collect();
+    on_disk.sort();
+    listed.sort();
+    assert_eq!(on_disk, listed);
+    assert_eq!(
+        listed.iter().filter(|f| f.starts_with("rollup/")).count(),
+        1
+    );
     let total: usize = read_all(&store).iter().map(|b| b.num_rows()).sum();
     assert_eq!(total, 50);
 }
