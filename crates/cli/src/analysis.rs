@@ -80,18 +80,8 @@ pub fn last_day(s: &str) -> Result<NaiveDate> {
     let d = s
         .parse::<detente::PartialDate>()
         .with_context(|| format!("{s:?} is not a date"))?;
-    let first = d.first_day();
-    Ok(match d.precision() {
-        detente::Precision::Year => NaiveDate::from_ymd_opt(first.year(), 12, 31).unwrap_or(first),
-        detente::Precision::Month => first
-            .checked_add_months(chrono::Months::new(1))
-            .and_then(|d| d.pred_opt())
-            .unwrap_or(first),
-        _ => first,
-    })
+    Ok(d.end_exclusive().pred_opt().unwrap_or(d.first_day()))
 }
-
-use chrono::Datelike;
 
 /// A pulse row as CSV writes it.
 #[derive(Serialize)]
@@ -534,6 +524,9 @@ pub fn top_dyads(cfg: &RunConfig, args: &TopDyadsArgs, out: &mut dyn Write) -> R
         RankArg::Cooperation => detente::pulse::Rank::Cooperation,
         RankArg::Volume => detente::pulse::Rank::Volume,
     };
+    if args.limit == 0 {
+        anyhow::bail!("--limit must be at least 1");
+    }
     let (from, to) = (first_day(&args.from)?, last_day(&args.to)?);
     if to < from {
         anyhow::bail!("--to {to} is before --from {from}");

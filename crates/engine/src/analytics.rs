@@ -266,12 +266,7 @@ fn atlas_batch(t: &detente_atlas::tables::Table) -> Result<RecordBatch> {
         .map_err(|e| Error::Sql(format!("atlas table {}: {e}", t.name)))
 }
 
-/// Days since 1970-01-01, Arrow's `Date32`.
-pub fn days_since_epoch(d: chrono::NaiveDate) -> i32 {
-    // The Unix epoch is a valid date.
-    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
-    (d - epoch).num_days() as i32
-}
+pub use detente_events::schema::days_since_epoch;
 
 /// The CAMEO reference tables.
 fn cameo_batches() -> Result<Vec<(&'static str, RecordBatch)>> {

@@ -8,7 +8,7 @@ use serde::Serialize;
 use detente_events::shifts::{Options, pelt};
 
 use crate::pulse::{Freq, Pulse, PulseQuery};
-use crate::{FactRow, PartialDate, Precision, Result, Store};
+use crate::{FactRow, PartialDate, Result, Store};
 
 /// What to look for.
 #[derive(Debug, Clone)]
@@ -77,17 +77,7 @@ pub struct Shifts {
 /// The days a fact's date covers: `2014` covers the whole year.
 fn span(date: &str) -> Option<(NaiveDate, NaiveDate)> {
     let d: PartialDate = date.parse().ok()?;
-    let first = d.first_day();
-    let last = match d.precision() {
-        Precision::Year => first
-            .checked_add_months(chrono::Months::new(12))?
-            .pred_opt()?,
-        Precision::Month => first
-            .checked_add_months(chrono::Months::new(1))?
-            .pred_opt()?,
-        Precision::Day => first,
-    };
-    Some((first, last))
+    Some((d.first_day(), d.end_exclusive().pred_opt()?))
 }
 
 fn near(f: &FactRow) -> Option<NearFact> {

@@ -16,7 +16,7 @@ use chrono::{Datelike, NaiveDate};
 use detente_core::cameo;
 use serde::Serialize;
 
-use crate::schema::{self, COLUMNS, Kind, col};
+use crate::schema::{self, COLUMNS, Kind, col, days_since_epoch};
 
 /// A source format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -207,11 +207,6 @@ impl Partition {
 /// A failed field: reason code and detail.
 type Fail = (&'static str, String);
 
-fn epoch() -> NaiveDate {
-    // 1970-01-01 exists in every calendar chrono supports.
-    NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or(NaiveDate::MIN)
-}
-
 fn opt(s: &str) -> Val<'_> {
     if s.is_empty() { Val::Null } else { Val::Str(s) }
 }
@@ -289,10 +284,6 @@ fn ymd(field: &'static str, s: &str) -> Result<NaiveDate, Fail> {
         return Err(("bad_date", format!("{field} = {s:?} is outside 1800..2200")));
     }
     Ok(date)
-}
-
-fn days_since_epoch(d: NaiveDate) -> i32 {
-    (d - epoch()).num_days() as i32
 }
 
 fn timestamp(field: &'static str, s: &str) -> Result<i64, Fail> {

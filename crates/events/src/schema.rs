@@ -127,6 +127,13 @@ columns! {
     LINE = "line": I64,
 }
 
+/// Days since 1970-01-01, as Arrow's `Date32` holds a day.
+pub fn days_since_epoch(d: chrono::NaiveDate) -> i32 {
+    // 1970-01-01 exists in every calendar chrono supports.
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or(chrono::NaiveDate::MIN);
+    (d - epoch).num_days() as i32
+}
+
 /// The Arrow schema of the event files.
 pub fn schema() -> SchemaRef {
     static SCHEMA: OnceLock<SchemaRef> = OnceLock::new();
