@@ -41,7 +41,7 @@ pub enum Format {
     Csv,
     /// Markdown (report only).
     Md,
-    /// Parquet (sql only; give --out FILE or redirect standard output).
+    /// Parquet (sql, stateyears, dyadyears; give --out FILE or redirect standard output).
     Parquet,
 }
 
@@ -140,6 +140,19 @@ pub enum Command {
     Shifts(crate::analysis::ShiftsArgs),
     /// The dyads with the most conflict, cooperation or events in a range.
     TopDyads(crate::analysis::TopDyadsArgs),
+    /// State-years of the COW state system with covariates (CSV on standard
+    /// output unless --format/--out say otherwise).
+    Stateyears(crate::structural::StateYearsArgs),
+    /// Dyad-years of the COW state system with covariates.
+    Dyadyears(crate::structural::DyadYearsArgs),
+    /// Two states' UN General Assembly voting similarity per year: agreement,
+    /// Signorino-Ritter S and Cohen's kappa.
+    Similarity(crate::structural::SimilarityArgs),
+    /// Citations (plain text and BibTeX) of the data a file written by
+    /// detente used, of named data sets, or of all.
+    Cite(crate::structural::CiteArgs),
+    /// The structural data sets: what each is, its years; --check reads them all.
+    Datasets(crate::structural::DatasetsArgs),
     /// The field's models: bdm, arms-race, compliance, ipd, evolve.
     Model {
         #[command(subcommand)]
@@ -197,8 +210,15 @@ impl TryFrom<&Cli> for RunConfig {
         if cli.format == Format::Md && !md_ok {
             bail!("--format md is only available for `detente report`; use table, json or csv");
         }
-        if cli.format == Format::Parquet && !matches!(cli.command, Command::Sql { .. }) {
-            bail!("--format parquet is only available for `detente sql`");
+        if cli.format == Format::Parquet
+            && !matches!(
+                cli.command,
+                Command::Sql { .. } | Command::Stateyears(_) | Command::Dyadyears(_)
+            )
+        {
+            bail!(
+                "--format parquet is only available for `detente sql`, `stateyears` and `dyadyears`"
+            );
         }
         Ok(RunConfig {
             store,

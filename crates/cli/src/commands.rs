@@ -18,6 +18,8 @@ pub enum Outcome {
     NoAnswer(String),
     /// Every file was read, but this many rows went to the quarantine.
     Quarantined(u64),
+    /// Every data set was read, but this many rows could not be used (listed).
+    Skipped(u64),
 }
 
 /// Runs `command` against the store.
@@ -46,6 +48,11 @@ pub fn run(cfg: &RunConfig, command: &Command, out: &mut dyn Write) -> Result<Ou
         Command::Pulse(args) => return crate::analysis::pulse(cfg, args, out),
         Command::Shifts(args) => return crate::analysis::shifts(cfg, args, out),
         Command::TopDyads(args) => return crate::analysis::top_dyads(cfg, args, out),
+        Command::Stateyears(a) => return crate::structural::stateyears(cfg, a, out),
+        Command::Dyadyears(a) => return crate::structural::dyadyears(cfg, a, out),
+        Command::Similarity(a) => return crate::structural::similarity(cfg, a, out),
+        Command::Cite(a) => return crate::structural::cite(cfg, a, out),
+        Command::Datasets(a) => return crate::structural::datasets(cfg, a, out),
         Command::Sql {
             query,
             out: file,
@@ -87,7 +94,12 @@ pub fn run(cfg: &RunConfig, command: &Command, out: &mut dyn Write) -> Result<Ou
         | Command::Sql { .. }
         | Command::Pulse(_)
         | Command::Shifts(_)
-        | Command::TopDyads(_) => {
+        | Command::TopDyads(_)
+        | Command::Stateyears(_)
+        | Command::Dyadyears(_)
+        | Command::Similarity(_)
+        | Command::Cite(_)
+        | Command::Datasets(_) => {
             unreachable!("handled above")
         }
     }
@@ -98,6 +110,7 @@ struct ActorAnswer<'a> {
     actor: &'a detente::Actor,
     as_of: chrono::NaiveDate,
     memberships: &'a [detente::RelationRow],
+    system_membership: &'a [detente::structural::SystemMembership],
 }
 
 fn actor_cmd(cfg: &RunConfig, store: &Store, query: &str, out: &mut dyn Write) -> Result<Outcome> {
@@ -111,6 +124,7 @@ fn actor_cmd(cfg: &RunConfig, store: &Store, query: &str, out: &mut dyn Write) -
         };
         memberships.extend(atlas.relations(&a.id, cfg.as_of, &filter)?.relations);
     }
+    let system = detente::structural::system_membership(&a, cfg.as_of)?;
     match cfg.format {
         Format::Json => output::json(
             out,
@@ -118,6 +132,7 @@ fn actor_cmd(cfg: &RunConfig, store: &Store, query: &str, out: &mut dyn Write) -
                 actor: &a,
                 as_of: cfg.as_of,
                 memberships: &memberships,
+                system_membership: &system,
             },
         )?,
         Format::Csv => output::csv(out, std::slice::from_ref(&FlatActor::from(&a)))?,
@@ -176,6 +191,33 @@ fn actor_cmd(cfg: &RunConfig, store: &Store, query: &str, out: &mut dyn Write) -
                     cite(&m.source, m.paragraph),
                     m.quote
                 )?;
+            }
+            if !system.is_empty() {
+                writeln!(out, "\nCOW interstate system membership on {}:", cfg.as_of)?;
+                for m in &system {
+                    let spells: Vec<String> = m
+                        .spells
+                        .iter()
+                        .map(|(s, e)| format!("{s} to {e}"))
+                        .collect();
+                    writeln!(
+                        out,
+                        "  {} {} {} ({}): {}; member {}",
+                        m.abbrev,
+                        m.ccode,
+                        m.name,
+                        m.link,
+                        match m.member {
+                            Some(true) => "yes",
+                            Some(false) => "no",
+                            None => "unknown (the data end 2016-12-31)",
+                        },
+                        spells.join(", ")
+                    )?;
+                }
+                if let Some(m) = system.first() {
+                    writeln!(out, "  [{}]", m.source)?;
+                }
             }
         }
     }

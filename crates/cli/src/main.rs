@@ -3,7 +3,8 @@
 //! Exit status: 0 when answered; 1 on an error (bad input, unknown actor,
 //! rejected file, store failure); 2 on a usage error; 3 when the atlas holds no
 //! fact that answers the question (which is not the same as "no"); 4 when an
-//! ingest read every file but quarantined rows.
+//! ingest read every file but quarantined rows, or `datasets --check` found
+//! rows it could not read.
 
 mod analysis;
 mod args;
@@ -12,6 +13,7 @@ mod ingest;
 mod model;
 mod output;
 mod sql;
+mod structural;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -31,6 +33,10 @@ fn main() -> ExitCode {
         }
         Ok(Outcome::Quarantined(n)) => {
             eprintln!("detente: {n} rows quarantined (see `detente events stats`)");
+            ExitCode::from(4)
+        }
+        Ok(Outcome::Skipped(n)) => {
+            eprintln!("detente: {n} rows could not be read (listed above)");
             ExitCode::from(4)
         }
         Err(err) => {

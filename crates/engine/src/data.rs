@@ -4,8 +4,8 @@ use serde::Deserialize;
 
 use crate::{Error, Result};
 
-const STOCKPILES: &str = include_str!("../data/nuclear_weapons_stockpiles.csv");
-const INVENTORIES: &str = include_str!("../data/nuclear_weapons_inventories.csv");
+const STOCKPILES: &str = include_str!("../../structural/data/nuclear_weapons_stockpiles.csv");
+const INVENTORIES: &str = include_str!("../../structural/data/nuclear_weapons_inventories.csv");
 
 /// The citation of the FAS warhead estimates.
 pub const FAS_CITATION: &str = "Kristensen, Korda & Norris (2023), Status of World Nuclear Forces, Federation of American Scientists (via Our World in Data, CC BY 4.0)";

@@ -48,6 +48,17 @@ fn arrow_err(e: impl std::fmt::Display) -> Error {
 impl<W: Write + Send> BatchWriter<W> {
     /// A writer of `format` for rows of `schema`.
     pub fn new(out: W, format: TableFormat, schema: SchemaRef) -> Result<BatchWriter<W>> {
+        BatchWriter::with_metadata(out, format, schema, Vec::new())
+    }
+
+    /// A writer that also records `metadata` as key-value pairs in a Parquet
+    /// file's footer (CSV and JSON have no place for them).
+    pub fn with_metadata(
+        out: W,
+        format: TableFormat,
+        schema: SchemaRef,
+        metadata: Vec<(String, String)>,
+    ) -> Result<BatchWriter<W>> {
         let inner = match format {
             TableFormat::Csv => Inner::Csv(Box::new(arrow::csv::Writer::new(out))),
             // NULL is written as `null`, not left out: a reader sees every column.
@@ -57,8 +68,13 @@ impl<W: Write + Send> BatchWriter<W> {
                     .build::<_, arrow::json::writer::JsonArray>(out),
             ),
             TableFormat::Parquet => {
+                let kv: Vec<parquet::file::metadata::KeyValue> = metadata
+                    .into_iter()
+                    .map(|(k, v)| parquet::file::metadata::KeyValue::new(k, v))
+                    .collect();
                 let props = WriterProperties::builder()
                     .set_compression(Compression::ZSTD(ZstdLevel::default()))
+                    .set_key_value_metadata((!kv.is_empty()).then_some(kv))
                     .build();
                 Inner::Parquet(Box::new(
                     ArrowWriter::try_new(out, schema, Some(props)).map_err(arrow_err)?,

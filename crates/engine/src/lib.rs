@@ -31,6 +31,7 @@ pub mod export;
 pub mod inputs;
 pub mod pulse;
 pub mod shifts;
+pub mod structural;
 
 pub use arrow;
 pub use datafusion;
