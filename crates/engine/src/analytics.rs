@@ -102,6 +102,12 @@ impl Store {
         for (name, batch) in cameo_batches()? {
             analytics.register_batch(name, batch)?;
         }
+        for (name, table) in crate::structural::sql_tables() {
+            analytics
+                .ctx
+                .register_table(name, Arc::new(table))
+                .map_err(df)?;
+        }
         for f in detente_events::udf::functions() {
             analytics.ctx.register_udf(f);
         }

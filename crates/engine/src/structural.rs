@@ -236,3 +236,136 @@ pub fn system_membership(actor: &Actor, day: NaiveDate) -> Result<Vec<SystemMemb
         })
         .collect())
 }
+
+/// A table of the SQL session built from the structural data the first time
+/// a query reads it (building the dyad-years takes about a second), so
+/// sessions that never touch it pay nothing.
+pub(crate) struct LazyTable {
+    schema: arrow::datatypes::SchemaRef,
+    build: fn() -> Result<Vec<arrow::array::RecordBatch>>,
+    built: std::sync::OnceLock<std::result::Result<Arc<datafusion::datasource::MemTable>, String>>,
+}
+
+use std::sync::Arc;
+
+impl std::fmt::Debug for LazyTable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LazyTable").finish_non_exhaustive()
+    }
+}
+
+fn all_years() -> YearsQuery {
+    YearsQuery {
+        from: 1816,
+        to: 2016,
+        covariates: Covariate::ALL.into(),
+        directed: true,
+        politically_relevant: false,
+    }
+}
+
+fn build_dyad_years() -> Result<Vec<arrow::array::RecordBatch>> {
+    Ok(build_years(&Origin::Bundled, Unit::Dyads, &all_years())?
+        .0
+        .batches)
+}
+
+fn build_state_years() -> Result<Vec<arrow::array::RecordBatch>> {
+    Ok(build_years(&Origin::Bundled, Unit::States, &all_years())?
+        .0
+        .batches)
+}
+
+fn build_cow_states() -> Result<Vec<arrow::array::RecordBatch>> {
+    use arrow::array::{Date32Array, Int32Array, StringArray};
+    let data = Structural::load(&Origin::Bundled, &[Dataset::States])?;
+    let s = &data.states;
+    let day = crate::analytics::days_since_epoch;
+    let batch = arrow::array::RecordBatch::try_new(
+        cow_states_schema(),
+        vec![
+            Arc::new(Int32Array::from_iter_values(
+                s.iter().map(|x| i32::from(x.ccode)),
+            )),
+            Arc::new(StringArray::from_iter_values(
+                s.iter().map(|x| x.abbrev.as_str()),
+            )),
+            Arc::new(StringArray::from_iter_values(
+                s.iter().map(|x| x.name.as_str()),
+            )),
+            Arc::new(Date32Array::from_iter_values(
+                s.iter().map(|x| day(x.start)),
+            )),
+            Arc::new(Date32Array::from_iter_values(s.iter().map(|x| day(x.end)))),
+        ],
+    )
+    .map_err(|e| Error::Data(e.to_string()))?;
+    Ok(vec![batch])
+}
+
+fn cow_states_schema() -> arrow::datatypes::SchemaRef {
+    use arrow::datatypes::{DataType, Field, Schema};
+    Arc::new(Schema::new(vec![
+        Field::new("ccode", DataType::Int32, false),
+        Field::new("stateabb", DataType::Utf8, false),
+        Field::new("statenme", DataType::Utf8, false),
+        Field::new("start_date", DataType::Date32, false),
+        Field::new("end_date", DataType::Date32, false),
+    ]))
+}
+
+/// The structural tables of the SQL session: `dyad_years` (directed,
+/// 1816-2016, every covariate), `state_years` (every covariate) and
+/// `cow_states` (membership spells).
+pub(crate) fn sql_tables() -> Vec<(&'static str, LazyTable)> {
+    let all: std::collections::BTreeSet<Covariate> = Covariate::ALL.into();
+    let lazy = |schema, build| LazyTable {
+        schema,
+        build,
+        built: std::sync::OnceLock::new(),
+    };
+    vec![
+        (
+            "dyad_years",
+            lazy(
+                detente_structural::dyad_schema(&all),
+                build_dyad_years as fn() -> _,
+            ),
+        ),
+        (
+            "state_years",
+            lazy(detente_structural::state_schema(&all), build_state_years),
+        ),
+        ("cow_states", lazy(cow_states_schema(), build_cow_states)),
+    ]
+}
+
+#[async_trait::async_trait]
+impl datafusion::catalog::TableProvider for LazyTable {
+    fn schema(&self) -> arrow::datatypes::SchemaRef {
+        self.schema.clone()
+    }
+
+    fn table_type(&self) -> datafusion::datasource::TableType {
+        datafusion::datasource::TableType::Base
+    }
+
+    async fn scan(
+        &self,
+        state: &dyn datafusion::catalog::Session,
+        projection: Option<&Vec<usize>>,
+        filters: &[datafusion::prelude::Expr],
+        limit: Option<usize>,
+    ) -> datafusion::error::Result<Arc<dyn datafusion::physical_plan::ExecutionPlan>> {
+        let built = self.built.get_or_init(|| {
+            let batches = (self.build)().map_err(|e| e.to_string())?;
+            datafusion::datasource::MemTable::try_new(self.schema.clone(), vec![batches])
+                .map(Arc::new)
+                .map_err(|e| e.to_string())
+        });
+        match built {
+            Ok(mem) => mem.scan(state, projection, filters, limit).await,
+            Err(e) => Err(datafusion::error::DataFusionError::Execution(e.clone())),
+        }
+    }
+}

@@ -7,6 +7,7 @@ mod commands;
 mod ingest;
 mod models;
 mod sql;
+mod structural;
 
 use std::path::Path;
 use std::process::Command;
