@@ -33,6 +33,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 VENV = HERE / ".venv"
 sys.path.insert(0, str(HERE))
+import common  # noqa: E402
 
 # The same SQL runs on both engines: `events` is the store's table in
 # detente and a view over the same Parquet files in DuckDB; `cameo_event_codes`
@@ -65,21 +66,11 @@ QUERIES = {
 
 
 def ensure_duckdb():
-    try:
-        import duckdb  # noqa: F401
-        return
-    except ImportError:
-        pass
-    py = VENV / "bin" / "python"
-    if not py.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-    subprocess.run([str(py), "-m", "pip", "install", "--quiet", "duckdb", "polars"], check=True)
-    os.execv(str(py), [str(py), __file__, *sys.argv[1:]])
+    common.ensure_duckdb(__file__)
 
 
 def detente_bin():
-    subprocess.run(["cargo", "build", "--release", "--locked", "-p", "detente-cli"], cwd=REPO, check=True)
-    return str(REPO / "target" / "release" / "detente")
+    return common.detente_bin()
 
 
 def normal(rows):

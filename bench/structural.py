@@ -35,24 +35,16 @@ REPO = HERE.parent
 VENV = HERE / ".venv"
 DATA = (REPO / ".." / "shared" / "data").resolve()
 COW = DATA / "cow"
+sys.path.insert(0, str(HERE))
+import common  # noqa: E402
 
 
 def ensure_duckdb():
-    try:
-        import duckdb  # noqa: F401
-        return
-    except ImportError:
-        pass
-    py = VENV / "bin" / "python"
-    if not py.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-    subprocess.run([str(py), "-m", "pip", "install", "--quiet", "duckdb", "polars"], check=True)
-    os.execv(str(py), [str(py), __file__, *sys.argv[1:]])
+    common.ensure_duckdb(__file__)
 
 
 def detente_bin():
-    subprocess.run(["cargo", "build", "--release", "--locked", "-p", "detente-cli"], cwd=REPO, check=True)
-    return str(REPO / "target" / "release" / "detente")
+    return common.detente_bin()
 
 
 DUCKDB_SQL = """

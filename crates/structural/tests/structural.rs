@@ -29,6 +29,18 @@ fn text(rel: &str) -> String {
     }
 }
 
+/// (year, ccode) of every line of system2016.csv: stateabb,ccode,year,version.
+fn members() -> BTreeSet<(i32, i32)> {
+    text("cow/system2016.csv")
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[2].parse().unwrap(), f[1].parse().unwrap())
+        })
+        .collect()
+}
+
 fn query(from: i32, to: i32, cov: &[Covariate], directed: bool) -> YearsQuery {
     YearsQuery {
         from,
@@ -101,14 +113,7 @@ fn mid_onsets_per_year_equal_a_direct_count_of_the_mid_file() {
     // Only dyads of two system members are dyad-years; one MID dyad-year is
     // not: the Dominican Republic (42) left the system during the US
     // occupation (1916-1924) while dispute 322 with the US ran into 1917.
-    let members: BTreeSet<(i32, i32)> = text("cow/system2016.csv")
-        .lines()
-        .skip(1)
-        .map(|l| {
-            let f: Vec<&str> = l.split(',').collect();
-            (f[2].parse().unwrap(), f[1].parse().unwrap())
-        })
-        .collect();
+    let members = members();
     let mut outside = BTreeSet::new();
     let mut direct: BTreeMap<i32, BTreeSet<(i32, i32)>> = BTreeMap::new();
     let mut ongoing: BTreeMap<i32, BTreeSet<(i32, i32)>> = BTreeMap::new();
@@ -181,14 +186,7 @@ fn colonial_contiguity_from_spells_matches_the_dyad_year_file() {
         "in contcol spells, not contcold: {only_ours:?}"
     );
     // contcold may list dyad-years in which one side is not a system member.
-    let members: BTreeSet<(i32, i32)> = text("cow/system2016.csv")
-        .lines()
-        .skip(1)
-        .map(|l| {
-            let f: Vec<&str> = l.split(',').collect();
-            (f[2].parse().unwrap(), f[1].parse().unwrap())
-        })
-        .collect();
+    let members = members();
     let missing: Vec<_> = file
         .iter()
         .filter(|(y, a, b)| members.contains(&(*y, *a)) && members.contains(&(*y, *b)))
