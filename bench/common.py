@@ -26,6 +26,9 @@ def ensure_duckdb(script):
 
 
 def detente_bin():
-    """Builds detente with --release and returns the binary's path."""
+    """Builds detente with --release and returns the binary's path, or the
+    binary DETENTE_BIN names (a release build made earlier)."""
+    if os.environ.get("DETENTE_BIN"):
+        return os.environ["DETENTE_BIN"]
     subprocess.run(["cargo", "build", "--release", "--locked", "-p", "detente-cli"], cwd=REPO, check=True)
     return str(REPO / "target" / "release" / "detente")

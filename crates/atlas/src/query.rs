@@ -279,6 +279,15 @@ impl Atlas {
         Ok(a)
     }
 
+    /// Every actor, by id.
+    pub fn actors(&self) -> Result<Vec<Actor>> {
+        let mut stmt = self.conn.prepare("SELECT id FROM actors ORDER BY id")?;
+        let ids: Vec<String> = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        ids.iter().map(|id| self.actor(id)).collect()
+    }
+
     /// The actor and the actors it continues (Russia and the Soviet Union).
     pub fn lineage(&self, id: &str) -> Result<Vec<String>> {
         let mut out = vec![id.to_string()];
@@ -333,15 +342,6 @@ impl Atlas {
     ) -> Result<RelationAnswer> {
         let a = self.actor(actor)?;
         let lineage = self.lineage(&a.id)?;
-        let mut stmt = self.conn.prepare(
-            "SELECT f.subject, f.object, f.kind, f.status, f.about, f.valid_from, f.valid_to,
-                    f.directed, f.confidence, f.source, f.paragraph, f.quote, f.note
-             FROM facts f
-             WHERE f.type = 'relation'
-               AND (f.subject = ?1 COLLATE NOCASE OR f.object = ?1 COLLATE NOCASE)
-               AND (?2 IS NULL OR f.kind = ?2) AND (?3 IS NULL OR f.status = ?3)
-             ORDER BY f.kind, f.status, f.id",
-        )?;
         let mut out = RelationAnswer {
             as_of,
             actor: a.id.clone(),
@@ -349,6 +349,47 @@ impl Atlas {
             undetermined: Vec::new(),
         };
         for who in &lineage {
+            self.relation_rows(Some(who), as_of, filter, &mut out)?;
+        }
+        Ok(out)
+    }
+
+    /// Every relation between any actors on `as_of` (the relation network);
+    /// the answer's `actor` is empty.
+    pub fn all_relations(
+        &self,
+        as_of: NaiveDate,
+        filter: &RelationFilter,
+    ) -> Result<RelationAnswer> {
+        let mut out = RelationAnswer {
+            as_of,
+            actor: String::new(),
+            relations: Vec::new(),
+            undetermined: Vec::new(),
+        };
+        self.relation_rows(None, as_of, filter, &mut out)?;
+        Ok(out)
+    }
+
+    /// Relations of `who` (of anyone when `None`) holding, or undetermined,
+    /// on `as_of`, added to `out`.
+    fn relation_rows(
+        &self,
+        who: Option<&str>,
+        as_of: NaiveDate,
+        filter: &RelationFilter,
+        out: &mut RelationAnswer,
+    ) -> Result<()> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT f.subject, f.object, f.kind, f.status, f.about, f.valid_from, f.valid_to,
+                    f.directed, f.confidence, f.source, f.paragraph, f.quote, f.note
+             FROM facts f
+             WHERE f.type = 'relation'
+               AND (?1 IS NULL OR f.subject = ?1 COLLATE NOCASE OR f.object = ?1 COLLATE NOCASE)
+               AND (?2 IS NULL OR f.kind = ?2) AND (?3 IS NULL OR f.status = ?3)
+             ORDER BY f.kind, f.status, f.id",
+        )?;
+        {
             let rows = stmt.query_map(params![who, filter.kind, filter.status], |r| {
                 Ok((
                     r.get::<_, String>(0)?,
@@ -399,7 +440,7 @@ impl Atlas {
                 }
             }
         }
-        Ok(out)
+        Ok(())
     }
 
     /// Every fact involving both actors (or the actors they continue), oldest

@@ -18,7 +18,7 @@ pub struct Atlas {
 }
 
 /// What a load wrote.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct LoadSummary {
     /// Source id of the file.
     pub source: String,

@@ -132,6 +132,9 @@ pub enum Command {
         #[arg(long)]
         timing: bool,
     },
+    /// The HTTP API (/api/v1, OpenAPI at /api/v1/openapi.json) and the web
+    /// dashboard (/), until Ctrl-C.
+    Serve(crate::serve::ServeArgs),
     /// How two actors' relations move: events per period by QuadClass, mean
     /// Goldstein and tone, the dyad's share of all events, with coverage.
     Pulse(crate::analysis::PulseArgs),

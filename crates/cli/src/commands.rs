@@ -45,6 +45,7 @@ pub fn run(cfg: &RunConfig, command: &Command, out: &mut dyn Write) -> Result<Ou
         Command::Events {
             action: crate::args::EventsAction::Stats,
         } => return crate::ingest::stats(cfg, out),
+        Command::Serve(args) => return crate::serve::serve(cfg, args, out),
         Command::Pulse(args) => return crate::analysis::pulse(cfg, args, out),
         Command::Shifts(args) => return crate::analysis::shifts(cfg, args, out),
         Command::TopDyads(args) => return crate::analysis::top_dyads(cfg, args, out),
@@ -92,6 +93,7 @@ pub fn run(cfg: &RunConfig, command: &Command, out: &mut dyn Write) -> Result<Ou
         | Command::Ingest { .. }
         | Command::Events { .. }
         | Command::Sql { .. }
+        | Command::Serve(_)
         | Command::Pulse(_)
         | Command::Shifts(_)
         | Command::TopDyads(_)
@@ -105,37 +107,16 @@ pub fn run(cfg: &RunConfig, command: &Command, out: &mut dyn Write) -> Result<Ou
     }
 }
 
-#[derive(Serialize)]
-struct ActorAnswer<'a> {
-    actor: &'a detente::Actor,
-    as_of: chrono::NaiveDate,
-    memberships: &'a [detente::RelationRow],
-    system_membership: &'a [detente::structural::SystemMembership],
-}
-
 fn actor_cmd(cfg: &RunConfig, store: &Store, query: &str, out: &mut dyn Write) -> Result<Outcome> {
-    let atlas = store.atlas();
-    let a = atlas.actor(query)?;
-    let mut memberships = Vec::new();
-    for kind in ["membership", "alliance", "leadership"] {
-        let filter = RelationFilter {
-            kind: Some(kind.into()),
-            status: None,
-        };
-        memberships.extend(atlas.relations(&a.id, cfg.as_of, &filter)?.relations);
-    }
-    let system = detente::structural::system_membership(&a, cfg.as_of)?;
+    let answer = store.actor(query, cfg.as_of)?;
+    let (a, memberships, system) = (
+        &answer.actor,
+        &answer.memberships,
+        &answer.system_membership,
+    );
     match cfg.format {
-        Format::Json => output::json(
-            out,
-            &ActorAnswer {
-                actor: &a,
-                as_of: cfg.as_of,
-                memberships: &memberships,
-                system_membership: &system,
-            },
-        )?,
-        Format::Csv => output::csv(out, std::slice::from_ref(&FlatActor::from(&a)))?,
+        Format::Json => output::json(out, &answer)?,
+        Format::Csv => output::csv(out, std::slice::from_ref(&FlatActor::from(a)))?,
         _ => {
             let mut t = output::table(&["field", "value"]);
             let opt = |v: &Option<String>| v.clone().unwrap_or_default();
@@ -176,7 +157,7 @@ fn actor_cmd(cfg: &RunConfig, store: &Store, query: &str, out: &mut dyn Write) -
             if memberships.is_empty() {
                 writeln!(out, "  none recorded")?;
             }
-            for m in &memberships {
+            for m in memberships {
                 let other = if m.subject.eq_ignore_ascii_case(&a.id) {
                     m.object_name.clone().unwrap_or_default()
                 } else {
@@ -194,7 +175,7 @@ fn actor_cmd(cfg: &RunConfig, store: &Store, query: &str, out: &mut dyn Write) -
             }
             if !system.is_empty() {
                 writeln!(out, "\nCOW interstate system membership on {}:", cfg.as_of)?;
-                for m in &system {
+                for m in system {
                     let spells: Vec<String> = m
                         .spells
                         .iter()

@@ -5,77 +5,15 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
-use serde::Serialize;
 
 use crate::args::{Format, RunConfig};
 use crate::commands::Outcome;
 use crate::output;
 use detente::Store;
-use detente::events::{Format as EventFormat, IngestOptions, IngestOutcome, Progress};
+use detente::events::{Format as EventFormat, IngestOptions, Progress};
+use detente::ingest::FileOutcome;
 
 /// File names an ingest picks up inside a folder.
-const EXTENSIONS: &[&str] = &["csv", "gz", "zip", "tab", "tsv", "txt"];
-
-/// Expands paths, folders (recursively, by extension) and glob patterns into
-/// files, in a stable order.
-pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    for p in paths {
-        let text = p.to_string_lossy();
-        if !p.exists() && text.contains(['*', '?', '[']) {
-            let mut hits: Vec<PathBuf> = glob::glob(&text)
-                .with_context(|| format!("bad pattern {text:?}"))?
-                .filter_map(|r| r.ok())
-                .filter(|p| p.is_file())
-                .collect();
-            if hits.is_empty() {
-                bail!("{text}: no file matches");
-            }
-            hits.sort();
-            out.extend(hits);
-        } else if p.is_dir() {
-            let mut stack = vec![p.clone()];
-            let mut found = Vec::new();
-            while let Some(dir) = stack.pop() {
-                for e in
-                    std::fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))?
-                {
-                    let path = e?.path();
-                    if path.is_dir() {
-                        stack.push(path);
-                    } else if path
-                        .extension()
-                        .and_then(|e| e.to_str())
-                        .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
-                    {
-                        found.push(path);
-                    }
-                }
-            }
-            found.sort();
-            out.extend(found);
-        } else {
-            // A missing file is reported per file, like any unreadable one.
-            out.push(p.clone());
-        }
-    }
-    Ok(out)
-}
-
-#[derive(Serialize)]
-struct FileRow {
-    path: String,
-    outcome: &'static str,
-    format: Option<String>,
-    rows_read: u64,
-    rows_written: u64,
-    rows_quarantined: u64,
-    rows_flagged: u64,
-    seconds: f64,
-    error: Option<String>,
-}
-
-/// Runs `detente ingest`.
 pub fn ingest(
     cfg: &RunConfig,
     paths: &[PathBuf],
@@ -91,7 +29,7 @@ pub fn ingest(
                 format!("--source-format {f:?}: expected gdelt1, gdelt2 or icews")
             })?),
         };
-    let files = expand(paths)?;
+    let files = detente::ingest::expand(paths)?;
     if files.is_empty() {
         bail!("no input files found in {:?}", paths);
     }
@@ -128,56 +66,16 @@ pub fn ingest(
                 ));
             }
         };
-        let result = events.ingest(f, &opts, &report);
+        let result = detente::ingest::ingest_file(&mut events, f, &opts, &report);
         if let Some(b) = bar {
             b.finish_and_clear();
         }
-        let row = match result {
-            Ok(IngestOutcome::Ingested(s)) => {
-                quarantined += s.rows_quarantined;
-                FileRow {
-                    path: f.display().to_string(),
-                    outcome: "ingested",
-                    format: Some(s.format),
-                    rows_read: s.rows_read,
-                    rows_written: s.rows_written,
-                    rows_quarantined: s.rows_quarantined,
-                    rows_flagged: s.rows_flagged,
-                    seconds: s.seconds,
-                    error: None,
-                }
-            }
-            Ok(IngestOutcome::AlreadyIngested { previous: s }) => FileRow {
-                path: f.display().to_string(),
-                outcome: "already ingested",
-                format: Some(s.format),
-                rows_read: s.rows_read,
-                rows_written: s.rows_written,
-                rows_quarantined: s.rows_quarantined,
-                rows_flagged: s.rows_flagged,
-                seconds: 0.0,
-                error: Some(format!(
-                    "same content as ingest {} ({}, {}); --force to replace it",
-                    s.id, s.path, s.ingested_at
-                )),
-            },
-            Err(e) => {
-                failed += 1;
-                let msg = format!("{:#}", anyhow::Error::from(e));
-                events.record_failure(f, &msg)?;
-                FileRow {
-                    path: f.display().to_string(),
-                    outcome: "failed",
-                    format: None,
-                    rows_read: 0,
-                    rows_written: 0,
-                    rows_quarantined: 0,
-                    rows_flagged: 0,
-                    seconds: 0.0,
-                    error: Some(msg),
-                }
-            }
-        };
+        let row = result?;
+        if row.failed() {
+            failed += 1;
+        } else if row.ingested() {
+            quarantined += row.rows_quarantined;
+        }
         if !terminal && !quiet {
             eprintln!(
                 "[{}/{total_files}] {}: {}; {} rows read, {} written, {} quarantined",
@@ -206,7 +104,7 @@ pub fn ingest(
             ]);
             // Many files: list only those that need a look.
             let show_all = rows.len() <= 20;
-            let shown: Vec<&FileRow> = rows
+            let shown: Vec<&FileOutcome> = rows
                 .iter()
                 .filter(|r| show_all || r.outcome != "ingested" || r.rows_quarantined > 0)
                 .collect();
@@ -224,7 +122,7 @@ pub fn ingest(
             if !shown.is_empty() {
                 writeln!(out, "{t}")?;
             }
-            let sum = |f: fn(&FileRow) -> u64| {
+            let sum = |f: fn(&FileOutcome) -> u64| {
                 rows.iter()
                     .filter(|r| r.outcome == "ingested")
                     .map(f)

@@ -12,6 +12,7 @@ mod commands;
 mod ingest;
 mod model;
 mod output;
+mod serve;
 mod sql;
 mod structural;
 

@@ -32,6 +32,7 @@ use datafusion::datasource::listing::{
     ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl,
 };
 use datafusion::execution::SendableRecordBatchStream;
+use datafusion::execution::context::SQLOptions;
 use datafusion::execution::object_store::ObjectStoreUrl;
 use datafusion::prelude::{DataFrame, SessionConfig, SessionContext};
 use futures::StreamExt;
@@ -180,6 +181,65 @@ impl Analytics {
         Ok((schema, batches))
     }
 
+    /// Runs a read-only query: DDL, DML (`INSERT`, `COPY ... TO`) and other
+    /// statements (`SET`) are refused before anything runs. At most
+    /// `max_rows` rows are kept (the answer says whether more came), and the
+    /// query is stopped when it runs past `time_limit`.
+    ///
+    /// Fails with [`Error::NotAQuery`] for a statement that is not a query,
+    /// [`Error::Timeout`] past the limit and [`Error::Sql`] for anything
+    /// DataFusion rejects.
+    pub fn query_read_only(
+        &self,
+        sql: &str,
+        max_rows: usize,
+        time_limit: std::time::Duration,
+    ) -> Result<LimitedAnswer> {
+        let started = std::time::Instant::now();
+        let options = SQLOptions::new()
+            .with_allow_ddl(false)
+            .with_allow_dml(false)
+            .with_allow_statements(false);
+        let run = async {
+            let state = self.ctx.state();
+            let plan = state.create_logical_plan(sql).await.map_err(df)?;
+            options
+                .verify_plan(&plan)
+                .map_err(|e| Error::NotAQuery(e.strip_backtrace()))?;
+            let frame = self.ctx.execute_logical_plan(plan).await.map_err(df)?;
+            let schema: SchemaRef = Arc::new(frame.schema().as_arrow().clone());
+            let mut stream = frame.execute_stream().await.map_err(df)?;
+            let mut batches = Vec::new();
+            let (mut rows, mut truncated) = (0usize, false);
+            while let Some(batch) = stream.next().await {
+                let batch = batch.map_err(df)?;
+                let room = max_rows - rows;
+                if batch.num_rows() > room {
+                    batches.push(batch.slice(0, room));
+                    rows += room;
+                    truncated = true;
+                    break;
+                }
+                rows += batch.num_rows();
+                batches.push(batch);
+            }
+            Ok::<_, Error>(LimitedAnswer {
+                schema,
+                batches,
+                rows,
+                truncated,
+                max_rows,
+                seconds: 0.0,
+            })
+        };
+        let mut answer = self
+            .runtime
+            .block_on(async { tokio::time::timeout(time_limit, run).await })
+            .map_err(|_| Error::Timeout(time_limit))??;
+        answer.seconds = started.elapsed().as_secs_f64();
+        Ok(answer)
+    }
+
     /// Runs a SQL statement and hands each batch of rows to `sink` as it comes,
     /// so a result larger than memory can be written out. Returns the schema
     /// and the number of rows.
@@ -200,6 +260,23 @@ impl Analytics {
         }
         Ok((schema, rows))
     }
+}
+
+/// The rows of a read-only query, cut at a limit.
+#[derive(Debug, Clone)]
+pub struct LimitedAnswer {
+    /// Columns of the result.
+    pub schema: SchemaRef,
+    /// The rows kept.
+    pub batches: Vec<RecordBatch>,
+    /// How many rows were kept.
+    pub rows: usize,
+    /// Whether the query had more rows than were kept.
+    pub truncated: bool,
+    /// The row limit that applied.
+    pub max_rows: usize,
+    /// Seconds taken.
+    pub seconds: f64,
 }
 
 /// Arrow columns of an atlas table. Days become `DATE`, 0/1 flags `BOOLEAN`.

@@ -28,6 +28,7 @@ pub mod analytics;
 pub mod chart;
 pub mod data;
 pub mod export;
+pub mod ingest;
 pub mod inputs;
 pub mod pulse;
 pub mod shifts;
@@ -35,9 +36,11 @@ pub mod structural;
 
 pub use arrow;
 pub use datafusion;
+pub use detente_atlas::Error as AtlasError;
 pub use detente_atlas::{
     Actor, Atlas, FactRow, LoadSummary, RelationAnswer, RelationFilter, RelationRow, Report,
     ReportItem, ReportSection, SourceRow, TreatyAnswer, TreatyStep, TreatyTerm, format_number,
+    vocab,
 };
 pub use detente_core::{Holding, PartialDate, Precision, ValidityInterval};
 pub use detente_events as events;
@@ -81,9 +84,32 @@ pub enum Error {
     /// A SQL statement failed: DataFusion's message, with its position.
     #[error("{0}")]
     Sql(String),
+    /// A SQL statement that is not a read-only query, where only queries may run.
+    #[error("only queries may run here (SELECT, WITH, VALUES, EXPLAIN, SHOW): {0}")]
+    NotAQuery(String),
+    /// A SQL query ran past its time limit and was stopped.
+    #[error("the query ran past its time limit of {0:?} and was stopped")]
+    Timeout(std::time::Duration),
+    /// Paths or patterns that name no file to read.
+    #[error("{0}")]
+    Input(String),
     /// No default store location could be found.
     #[error("no home or data folder is known; give the store with --store PATH or DETENTE_STORE")]
     NoDefaultLocation,
+}
+
+/// An actor with its memberships and its membership of the COW state system
+/// as of a date: the answer of `detente actor` and `GET /api/v1/actors/{id}`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ActorAnswer {
+    /// The actor.
+    pub actor: Actor,
+    /// The date asked about.
+    pub as_of: chrono::NaiveDate,
+    /// Its memberships, alliances and leadership roles valid then.
+    pub memberships: Vec<RelationRow>,
+    /// Its COW state-system membership spells, each marked as holding then or not.
+    pub system_membership: Vec<structural::SystemMembership>,
 }
 
 /// Result with [`Error`] as its default error type.
@@ -130,6 +156,28 @@ impl Store {
     /// The atlas, for questions.
     pub fn atlas(&self) -> &Atlas {
         &self.atlas
+    }
+
+    /// The actor `query` names (id, code or name) as of `as_of`.
+    ///
+    /// Fails when no actor is known by `query`.
+    pub fn actor(&self, query: &str, as_of: chrono::NaiveDate) -> Result<ActorAnswer> {
+        let actor = self.atlas.actor(query)?;
+        let mut memberships = Vec::new();
+        for kind in ["membership", "alliance", "leadership"] {
+            let filter = RelationFilter {
+                kind: Some(kind.into()),
+                status: None,
+            };
+            memberships.extend(self.atlas.relations(&actor.id, as_of, &filter)?.relations);
+        }
+        let system_membership = structural::system_membership(&actor, as_of)?;
+        Ok(ActorAnswer {
+            actor,
+            as_of,
+            memberships,
+            system_membership,
+        })
     }
 
     /// The event store (Parquet files and their manifest) in this folder.
