@@ -571,6 +571,7 @@ pub async fn add_facts(
     let summary = state
         .with_store(move |store| Ok(store.atlas_mut().add_text(&body.name, &body.toml)?))
         .await?;
+    state.cache().wrote();
     Ok((StatusCode::CREATED, Json(json!(summary))).into_response())
 }
 
@@ -695,6 +696,7 @@ fn run_ingest(state: AppState, id: usize, files: Vec<PathBuf>, opts: IngestOptio
         for f in &files {
             let outcome = detente::ingest::ingest_file(&mut events, f, &opts, &|_| {})?;
             tracing::info!(file = %f.display(), outcome = outcome.outcome, rows = outcome.rows_written, "ingest");
+            state.cache().wrote();
             state.update_job(id, |j| j.files.push(outcome));
         }
         Ok(())

@@ -49,6 +49,7 @@ use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
 pub mod api;
+pub mod cache;
 pub mod error;
 pub mod state;
 pub mod token;
@@ -111,6 +112,7 @@ pub fn app(state: AppState) -> Router {
         .route("/facts", get(api::facts))
         .route("/sources", get(api::sources))
         .route("/sql", post(api::sql));
+    let reads = reads.layer(middleware::from_fn_with_state(state.clone(), cached));
     let reads = if config.closed_reads {
         reads.route_layer(middleware::from_fn_with_state(state.clone(), require_token))
     } else {
@@ -197,6 +199,42 @@ async fn timeout_as_json(request: Request, next: Next) -> Response {
         )
         .into_response(),
         _ => response,
+    }
+}
+
+/// Answers a repeated GET from the cache while the store has not changed;
+/// keeps successful answers otherwise.
+async fn cached(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if request.method() != Method::GET {
+        return next.run(request).await;
+    }
+    // Answers without `as_of` depend on the day.
+    let key = format!(
+        "{}?{}#{}",
+        path_of(&request),
+        request.uri().query().unwrap_or(""),
+        chrono::Utc::now().date_naive()
+    );
+    let cache = state.cache();
+    let stamp = cache.stamp();
+    if let Some(body) = cache.get(&key, &stamp) {
+        return ([(header::CONTENT_TYPE, "application/json")], body).into_response();
+    }
+    let response = next.run(request).await;
+    if response.status() != StatusCode::OK {
+        return response;
+    }
+    let size = axum::body::HttpBody::size_hint(response.body()).upper();
+    if size.is_none_or(|n| n > cache::MAX_ANSWER as u64) {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    match axum::body::to_bytes(body, usize::MAX).await {
+        Ok(bytes) => {
+            cache.put(key, stamp, bytes.clone());
+            Response::from_parts(parts, axum::body::Body::from(bytes))
+        }
+        Err(e) => ApiError::internal(format!("reading an answer: {e}")).into_response(),
     }
 }
 

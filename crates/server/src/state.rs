@@ -66,6 +66,8 @@ struct Inner {
     jobs: Mutex<Vec<IngestJob>>,
     ingest_lock: Arc<Mutex<()>>,
     heavy: tokio::sync::Semaphore,
+    turns: tokio::sync::Semaphore,
+    cache: crate::cache::AnswerCache,
 }
 
 /// One `POST /ingest` and how far it got.
@@ -95,6 +97,8 @@ impl AppState {
             stores.push(Mutex::new(Store::open(&config.store)?));
         }
         Ok(AppState(Arc::new(Inner {
+            turns: tokio::sync::Semaphore::new(stores.len()),
+            cache: crate::cache::AnswerCache::new(&config.store),
             config,
             stores,
             next: AtomicUsize::new(0),
@@ -126,15 +130,23 @@ impl AppState {
 
     /// Runs `f` with an open store on a blocking thread: SQLite and
     /// DataFusion's own runtime must not block the server's threads.
+    /// Requests take their turns first come, first served: one waits for a
+    /// free store without holding a thread.
     pub async fn with_store<T, F>(&self, f: F) -> ApiResult<T>
     where
         T: Send + 'static,
         F: FnOnce(&mut Store) -> ApiResult<T> + Send + 'static,
     {
+        let _turn = self.0.turns.acquire().await.map_err(ApiError::internal)?;
         let state = self.clone();
         tokio::task::spawn_blocking(move || state.lock_store(f))
             .await
             .map_err(ApiError::internal)?
+    }
+
+    /// The answers kept until the store changes.
+    pub fn cache(&self) -> &crate::cache::AnswerCache {
+        &self.0.cache
     }
 
     /// As [`AppState::with_store`], for work that runs DataFusion queries
@@ -156,7 +168,8 @@ impl AppState {
                 return f(&mut s);
             }
         }
-        // All busy: wait for one, taking turns.
+        // A turn guarantees a free store; this wait only covers a store
+        // that is being released right now.
         let i = self.0.next.fetch_add(1, Ordering::Relaxed) % stores.len();
         let mut s = stores[i].lock().unwrap_or_else(PoisonError::into_inner);
         f(&mut s)

@@ -449,6 +449,28 @@ async fn adding_facts_needs_the_token_and_is_all_or_nothing() {
 }
 
 #[tokio::test]
+async fn a_write_by_another_process_is_seen_at_once() {
+    let s = Server::new();
+    let uri = "/api/v1/actors/RUS/relations?as_of=2009-01-01&kind=diplomatic&status=severed";
+    let (_, before) = s.get(uri).await;
+    let (_, again) = s.get(uri).await;
+    assert_eq!(before, again);
+    assert!(!before.to_string().contains("desk-notes"));
+    let root = s.store();
+    tokio::task::spawn_blocking(move || {
+        let mut store = detente::Store::open(&root).unwrap();
+        store
+            .atlas_mut()
+            .add_text("notes.toml", &facts_toml())
+            .unwrap();
+    })
+    .await
+    .unwrap();
+    let (_, after) = s.get(uri).await;
+    assert!(after.to_string().contains("desk-notes"), "{after}");
+}
+
+#[tokio::test]
 async fn oversized_bodies_are_refused() {
     let s = Server::with(|c| c.body_limit = 1024);
     let big = json!({"sql": format!("SELECT '{}'", "x".repeat(4096))});
