@@ -236,21 +236,19 @@ impl Atlas {
         let q = query.trim();
         let id: Option<String> = self
             .conn
-            .query_row(
+            .prepare_cached(
                 "SELECT id FROM actors WHERE id = ?1 OR iso2 = ?1 COLLATE NOCASE
                      OR CAST(cow_code AS TEXT) = ?1
                  UNION ALL SELECT actor_id FROM actor_names WHERE name = ?1
                  LIMIT 1",
-                [q],
-                |r| r.get(0),
-            )
+            )?
+            .query_row([q], |r| r.get(0))
             .optional()?;
         let id = id.ok_or_else(|| Error::UnknownActor(query.to_string()))?;
-        let mut a = self.conn.query_row(
-            "SELECT id, kind, name, iso3, iso2, cow_code, cow_abbrev, gw_code, un_m49, un_status,
+        let mut a = self.conn.prepare_cached("SELECT id, kind, name, iso3, iso2, cow_code, cow_abbrev, gw_code, un_m49, un_status,
                     successor, description, source
-             FROM actors WHERE id = ?1",
-            [&id],
+             FROM actors WHERE id = ?1")?
+            .query_row([&id],
             |r| {
                 Ok(Actor {
                     id: r.get(0)?,
@@ -270,7 +268,7 @@ impl Atlas {
                 })
             },
         )?;
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.conn.prepare_cached(
             "SELECT name FROM actor_names WHERE actor_id = ?1 AND name <> ?2 ORDER BY name",
         )?;
         a.names = stmt
@@ -281,7 +279,9 @@ impl Atlas {
 
     /// Every actor, by id.
     pub fn actors(&self) -> Result<Vec<Actor>> {
-        let mut stmt = self.conn.prepare("SELECT id FROM actors ORDER BY id")?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id FROM actors ORDER BY id")?;
         let ids: Vec<String> = stmt
             .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
@@ -312,7 +312,8 @@ impl Atlas {
     fn name_of(&self, id: &str) -> Result<String> {
         Ok(self
             .conn
-            .query_row("SELECT name FROM actors WHERE id = ?1", [id], |r| r.get(0))
+            .prepare_cached("SELECT name FROM actors WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
             .optional()?
             .unwrap_or_else(|| id.to_string()))
     }
@@ -320,11 +321,8 @@ impl Atlas {
     fn asserted_of(&self, source: &str) -> Result<Option<PartialDate>> {
         let s: Option<String> = self
             .conn
-            .query_row(
-                "SELECT asserted FROM sources WHERE id = ?1",
-                [source],
-                |r| r.get(0),
-            )
+            .prepare_cached("SELECT asserted FROM sources WHERE id = ?1")?
+            .query_row([source], |r| r.get(0))
             .optional()?
             .flatten();
         Ok(match s {
@@ -458,7 +456,7 @@ impl Atlas {
                   JOIN fact_actors p ON p.fact_id = t.id AND p.role = 'party'
                   WHERE p.actor_id = ?1 COLLATE NOCASE";
         let ids_of = |lineage: &[String]| -> Result<std::collections::HashSet<i64>> {
-            let mut stmt = self.conn.prepare(touching)?;
+            let mut stmt = self.conn.prepare_cached(touching)?;
             let mut out = std::collections::HashSet::new();
             for who in lineage {
                 for id in stmt.query_map([who], |r| r.get::<_, i64>(0))? {
@@ -494,7 +492,8 @@ impl Atlas {
         if let Some(s) = source {
             let exists: Option<String> = self
                 .conn
-                .query_row("SELECT id FROM sources WHERE id = ?1", [s], |r| r.get(0))
+                .prepare_cached("SELECT id FROM sources WHERE id = ?1")?
+                .query_row([s], |r| r.get(0))
                 .optional()?;
             if exists.is_none() {
                 let known: Vec<String> = self.sources()?.into_iter().map(|s| s.id).collect();
@@ -510,7 +509,7 @@ impl Atlas {
                     "SELECT {FACT_COLUMNS} FROM facts f WHERE (?1 IS NULL OR f.source = ?1)
                      ORDER BY f.source, f.paragraph, f.line"
                 );
-                let mut stmt = self.conn.prepare(&sql)?;
+                let mut stmt = self.conn.prepare_cached(&sql)?;
                 stmt.query_map([source], raw_fact)?
                     .collect::<rusqlite::Result<Vec<_>>>()?
             }
@@ -524,7 +523,7 @@ impl Atlas {
                      WHERE facts_fts MATCH ?1 AND (?2 IS NULL OR f.source = ?2)
                      ORDER BY bm25(facts_fts, 4.0, 2.0, 2.0, 1.0, 1.0), f.id"
                 );
-                let mut stmt = self.conn.prepare(&sql)?;
+                let mut stmt = self.conn.prepare_cached(&sql)?;
                 stmt.query_map(params![fts, source], raw_fact)?
                     .collect::<rusqlite::Result<Vec<_>>>()
                     .map_err(|e| Error::BadSearch {
@@ -538,7 +537,7 @@ impl Atlas {
 
     /// Every source with the number of facts drawn from it.
     pub fn sources(&self) -> Result<Vec<SourceRow>> {
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.conn.prepare_cached(
             "SELECT s.id, s.title, s.kind, s.asserted, s.sha256,
                     (SELECT count(*) FROM facts f WHERE f.source = s.id)
              FROM sources s ORDER BY s.origin, s.id",
@@ -558,7 +557,7 @@ impl Atlas {
 
     /// Paragraphs of a source deliberately left without facts, with reasons.
     pub fn uncovered(&self, source: &str) -> Result<Vec<(u32, String)>> {
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.conn.prepare_cached(
             "SELECT paragraph, reason FROM uncovered WHERE source = ?1 ORDER BY paragraph",
         )?;
         let rows = stmt.query_map([source], |r| Ok((r.get(0)?, r.get(1)?)))?;
@@ -581,23 +580,22 @@ impl Atlas {
         let q = query.trim();
         let found = self
             .conn
-            .query_row(
+            .prepare_cached(
                 "SELECT id, key, name, kind, source, paragraph, quote FROM facts
                  WHERE type = 'treaty' AND (key = lower(?1) OR name = ?1 COLLATE NOCASE
                      OR replace(lower(name), ' ', '-') = lower(?1))",
-                [q],
-                |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, String>(3)?,
-                        r.get::<_, String>(4)?,
-                        r.get::<_, Option<u32>>(5)?,
-                        r.get::<_, String>(6)?,
-                    ))
-                },
-            )
+            )?
+            .query_row([q], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, Option<u32>>(5)?,
+                    r.get::<_, String>(6)?,
+                ))
+            })
             .optional()?;
         let Some((fid, key, name, kind, source, paragraph, quote)) = found else {
             return Err(Error::UnknownTreaty {
@@ -605,13 +603,13 @@ impl Atlas {
                 known: self.treaty_ids()?.join(", "),
             });
         };
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.conn.prepare_cached(
             "SELECT actor_id FROM fact_actors WHERE fact_id = ?1 AND role = 'party' ORDER BY actor_id",
         )?;
         let parties: Vec<String> = stmt
             .query_map([fid], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.conn.prepare_cached(
             "SELECT kind, valid_from, from_day, subject, source, paragraph, quote FROM facts
              WHERE type = 'treaty_step' AND treaty = ?1 ORDER BY from_day, id",
         )?;
@@ -629,7 +627,7 @@ impl Atlas {
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.conn.prepare_cached(
             "SELECT name, value, unit, text, source, paragraph, quote FROM facts
              WHERE type = 'term' AND treaty = ?1 ORDER BY id",
         )?;
@@ -673,7 +671,7 @@ impl Atlas {
                OR f.id IN (SELECT fact_id FROM fact_actors WHERE actor_id = ?1 COLLATE NOCASE AND role <> 'reporter'))
              ORDER BY f.from_day, f.id"
         );
-        let mut stmt = self.conn.prepare(&sql)?;
+        let mut stmt = self.conn.prepare_cached(&sql)?;
         for who in self.lineage(&a.id)? {
             for raw in stmt.query_map(params![who, fact_type], raw_fact)? {
                 let raw = raw?;
@@ -807,11 +805,8 @@ impl Atlas {
     fn treaty_name(&self, key: &str) -> Result<String> {
         Ok(self
             .conn
-            .query_row(
-                "SELECT name FROM facts WHERE type = 'treaty' AND key = ?1",
-                [key],
-                |r| r.get(0),
-            )
+            .prepare_cached("SELECT name FROM facts WHERE type = 'treaty' AND key = ?1")?
+            .query_row([key], |r| r.get(0))
             .optional()?
             .unwrap_or_else(|| key.to_string()))
     }
@@ -819,11 +814,8 @@ impl Atlas {
     fn event_name(&self, key: &str) -> Result<String> {
         Ok(self
             .conn
-            .query_row(
-                "SELECT name FROM facts WHERE type = 'event' AND key = ?1",
-                [key],
-                |r| r.get(0),
-            )
+            .prepare_cached("SELECT name FROM facts WHERE type = 'event' AND key = ?1")?
+            .query_row([key], |r| r.get(0))
             .optional()?
             .unwrap_or_else(|| key.to_string()))
     }

@@ -49,6 +49,8 @@ impl Atlas {
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         conn.pragma_update(None, "foreign_keys", true)?;
         conn.pragma_update(None, "journal_mode", "wal")?;
+        // The query helpers prepare each statement once per connection.
+        conn.set_prepared_statement_cache_capacity(64);
         schema::migrate(&mut conn, path)?;
         let mut atlas = Atlas {
             conn,
