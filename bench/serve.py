@@ -57,7 +57,7 @@ end
 local i = 0
 function request()
   i = i + 1
-  local day = ((id or 1) * 18250 + i * 7919) % 36500
+  local day = ((id or 1) * 18250 + i * 7919) %% 36500
   return wrk.format(nil, "%s" .. os.date("!%%Y-%%m-%%d", day * 86400))
 end
 """
