@@ -277,6 +277,18 @@ impl Atlas {
         Ok(a)
     }
 
+    /// A value that changes whenever facts, actors or sources are added or
+    /// replaced: counts and the highest fact id.
+    pub fn fingerprint(&self) -> Result<(i64, i64, i64, i64)> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT (SELECT count(*) FROM facts), (SELECT coalesce(max(id), 0) FROM facts),
+                    (SELECT count(*) FROM actors), (SELECT count(*) FROM sources)",
+            )?
+            .query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?)
+    }
+
     /// Every actor, by id.
     pub fn actors(&self) -> Result<Vec<Actor>> {
         let mut stmt = self

@@ -56,8 +56,22 @@ const STORE_URL: &str = "detente://store";
 /// runtime, so callers need no async code.
 pub struct Analytics {
     ctx: SessionContext,
-    runtime: tokio::runtime::Runtime,
+    runtime: Option<tokio::runtime::Runtime>,
 }
+
+impl Drop for Analytics {
+    fn drop(&mut self) {
+        // A session may be dropped on an async thread (a server's cached
+        // session at shutdown), where waiting for the runtime would panic.
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_background();
+        }
+    }
+}
+
+/// What a cached session was built from: the event files the manifest
+/// listed and the atlas's fingerprint.
+pub(crate) type SessionKey = (Vec<String>, (i64, i64, i64, i64));
 
 impl fmt::Debug for Analytics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -71,9 +85,32 @@ fn df(e: datafusion::error::DataFusionError) -> Error {
 
 impl Store {
     /// A SQL session over this store's events, atlas and CAMEO tables.
+    /// The session is kept and handed out again while the event manifest
+    /// lists the same files and the atlas holds the same facts; a commit by
+    /// any process gives the next call a new session.
     ///
     /// Fails when the event manifest or the atlas cannot be read.
-    pub fn analytics(&self) -> Result<Analytics> {
+    pub fn analytics(&self) -> Result<Arc<Analytics>> {
+        let events = self.events()?;
+        let listed: HashSet<String> = events.listed()?;
+        let mut files: Vec<String> = listed.iter().cloned().collect();
+        files.sort();
+        let key: SessionKey = (files, self.atlas().fingerprint()?);
+        let mut cached = self
+            .session
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((k, session)) = cached.as_ref()
+            && *k == key
+        {
+            return Ok(session.clone());
+        }
+        let session = Arc::new(self.new_analytics(listed)?);
+        *cached = Some((key, session.clone()));
+        Ok(session)
+    }
+
+    fn new_analytics(&self, listed: HashSet<String>) -> Result<Analytics> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()
@@ -82,8 +119,6 @@ impl Store {
             .with_information_schema(true)
             .with_default_catalog_and_schema("detente", "public");
         let ctx = SessionContext::new_with_config(config);
-        let events = self.events()?;
-        let listed: HashSet<String> = events.listed()?;
         let files = LocalFileSystem::new_with_prefix(self.root())
             .map_err(|e| Error::Sql(format!("cannot read the store folder: {e}")))?;
         let url = ObjectStoreUrl::parse(STORE_URL).map_err(df)?;
@@ -94,7 +129,10 @@ impl Store {
                 listed,
             }),
         );
-        let analytics = Analytics { ctx, runtime };
+        let analytics = Analytics {
+            ctx,
+            runtime: Some(runtime),
+        };
         analytics.register_events()?;
         analytics.register_rollup()?;
         for t in self.atlas().tables()? {
@@ -157,6 +195,12 @@ impl Analytics {
         Ok(())
     }
 
+    fn rt(&self) -> &tokio::runtime::Runtime {
+        self.runtime
+            .as_ref()
+            .expect("the runtime is only taken when the session is dropped")
+    }
+
     /// The DataFusion context, for embedding.
     pub fn context(&self) -> &SessionContext {
         &self.ctx
@@ -164,7 +208,7 @@ impl Analytics {
 
     /// Plans a SQL statement. Errors are DataFusion's, with the position.
     pub fn plan(&self, sql: &str) -> Result<DataFrame> {
-        self.runtime.block_on(self.ctx.sql(sql)).map_err(df)
+        self.rt().block_on(self.ctx.sql(sql)).map_err(df)
     }
 
     /// Runs a SQL statement and returns all its rows.
@@ -177,7 +221,7 @@ impl Analytics {
     pub fn query(&self, sql: &str) -> Result<(SchemaRef, Vec<RecordBatch>)> {
         let frame = self.plan(sql)?;
         let schema: SchemaRef = Arc::new(frame.schema().as_arrow().clone());
-        let batches = self.runtime.block_on(frame.collect()).map_err(df)?;
+        let batches = self.rt().block_on(frame.collect()).map_err(df)?;
         Ok((schema, batches))
     }
 
@@ -233,7 +277,7 @@ impl Analytics {
             })
         };
         let mut answer = self
-            .runtime
+            .rt()
             .block_on(async { tokio::time::timeout(time_limit, run).await })
             .map_err(|_| Error::Timeout(time_limit))??;
         answer.seconds = started.elapsed().as_secs_f64();
@@ -251,9 +295,9 @@ impl Analytics {
         let frame = self.plan(sql)?;
         let schema: SchemaRef = Arc::new(frame.schema().as_arrow().clone());
         let mut stream: SendableRecordBatchStream =
-            self.runtime.block_on(frame.execute_stream()).map_err(df)?;
+            self.rt().block_on(frame.execute_stream()).map_err(df)?;
         let mut rows = 0u64;
-        while let Some(batch) = self.runtime.block_on(stream.next()) {
+        while let Some(batch) = self.rt().block_on(stream.next()) {
             let batch = batch.map_err(df)?;
             rows += batch.num_rows() as u64;
             sink(&batch)?;
@@ -549,5 +593,40 @@ impl ObjectStore for ListedFiles {
         _options: CopyOptions,
     ) -> object_store::Result<()> {
         Err(read_only("copy"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_session_is_kept_until_the_atlas_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        let first = store.analytics().unwrap();
+        let again = store.analytics().unwrap();
+        assert!(Arc::ptr_eq(&first, &again));
+        store
+            .atlas_mut()
+            .add_text(
+                "notes.toml",
+                "[source]\nid = \"desk-notes\"\ntitle = \"Desk notes\"\nkind = \"user\"\n\n\
+                 [[relation]]\nsubject = \"RUS\"\nobject = \"GEO\"\nkind = \"diplomatic\"\n\
+                 status = \"severed\"\nfrom = \"2008-08-29\"\nquote = \"severed\"\n",
+            )
+            .unwrap();
+        let after = store.analytics().unwrap();
+        assert!(!Arc::ptr_eq(&first, &after));
+        let batches = after
+            .collect("SELECT count(*) AS n FROM facts WHERE source = 'desk-notes'")
+            .unwrap();
+        let n = batches[0]
+            .column(0)
+            .as_any()
+            .downcast_ref::<arrow::array::Int64Array>()
+            .unwrap()
+            .value(0);
+        assert_eq!(n, 1);
     }
 }

@@ -120,6 +120,8 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub struct Store {
     root: PathBuf,
     atlas: Atlas,
+    session:
+        std::sync::Mutex<Option<(analytics::SessionKey, std::sync::Arc<analytics::Analytics>)>>,
 }
 
 impl Store {
@@ -145,6 +147,7 @@ impl Store {
         Ok(Store {
             root: root.to_path_buf(),
             atlas,
+            session: std::sync::Mutex::new(None),
         })
     }
 

@@ -22,7 +22,7 @@ pub fn testdata() -> PathBuf {
 pub struct Db {
     // Kept so the store outlives the session.
     _dir: tempfile::TempDir,
-    analytics: Analytics,
+    analytics: std::sync::Arc<Analytics>,
 }
 
 impl Db {
