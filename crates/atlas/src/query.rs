@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::store::Atlas;
 
 /// An actor as the atlas knows it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Actor {
     /// Id: ISO3 for states.
@@ -43,6 +44,7 @@ pub struct Actor {
 
 /// One relation, with its interval and citation. Field names are stable: the
 /// CLI's JSON and CSV and the HTTP API use them.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RelationRow {
     /// Actor the relation is stated of (the actor who acts, when directed).
@@ -82,6 +84,7 @@ pub struct RelationRow {
 }
 
 /// The relations of an actor on a day.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RelationAnswer {
     /// The day asked about.
@@ -105,6 +108,7 @@ pub struct RelationFilter {
 }
 
 /// Any fact, as listed by `facts` and `history`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FactRow {
     /// Row id in the store.
@@ -143,6 +147,7 @@ pub struct FactRow {
 }
 
 /// A step in a treaty's life.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TreatyStep {
     /// signed, in_force, extended, withdrawn ...
@@ -162,6 +167,7 @@ pub struct TreatyStep {
 }
 
 /// A numeric term of a treaty.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TreatyTerm {
     /// What is limited.
@@ -181,6 +187,7 @@ pub struct TreatyTerm {
 }
 
 /// A treaty as of a day.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TreatyAnswer {
     /// Id.
@@ -208,6 +215,7 @@ pub struct TreatyAnswer {
 }
 
 /// A source as the atlas holds it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SourceRow {
     /// Id.

@@ -9,6 +9,7 @@ use crate::query::{Actor, RelationFilter, RelationRow};
 use crate::store::Atlas;
 
 /// One cited line of a report.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReportItem {
     /// What the line says.
@@ -30,6 +31,7 @@ pub struct ReportItem {
 }
 
 /// A titled group of lines.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReportSection {
     /// Stable key for scripts.
@@ -41,6 +43,7 @@ pub struct ReportSection {
 }
 
 /// An actor's foreign relations on a day.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
     /// The actor.

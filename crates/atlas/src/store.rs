@@ -18,6 +18,7 @@ pub struct Atlas {
 }
 
 /// What a load wrote.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct LoadSummary {
     /// Source id of the file.

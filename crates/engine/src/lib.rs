@@ -100,6 +100,7 @@ pub enum Error {
 
 /// An actor with its memberships and its membership of the COW state system
 /// as of a date: the answer of `detente actor` and `GET /api/v1/actors/{id}`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ActorAnswer {
     /// The actor.

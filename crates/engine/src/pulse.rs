@@ -22,6 +22,7 @@ use crate::analytics::{Analytics, days_since_epoch};
 use crate::{Error, Result, Store};
 
 /// Length of a pulse period.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Freq {
@@ -78,6 +79,7 @@ pub struct PulseQuery {
 }
 
 /// One period.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Period {
     /// First day.
@@ -111,6 +113,7 @@ pub struct Period {
 }
 
 /// A pulse.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Pulse {
     /// First actor as matched: its codes.
@@ -430,6 +433,7 @@ mod tests {
 }
 
 /// How to rank dyads.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Rank {
@@ -442,6 +446,7 @@ pub enum Rank {
 }
 
 /// A dyad in a ranking.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DyadRow {
     /// `A-B`, codes in order.
@@ -459,6 +464,7 @@ pub struct DyadRow {
 }
 
 /// A ranking of dyads.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TopDyads {
     /// The source read.

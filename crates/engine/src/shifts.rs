@@ -24,6 +24,7 @@ pub struct ShiftQuery {
 }
 
 /// An atlas fact near a shift.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NearFact {
     /// The fact's date as the source gives it.
@@ -39,6 +40,7 @@ pub struct NearFact {
 }
 
 /// A shift.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Shift {
     /// `goldstein_mean` or `conflict_share`.
@@ -58,6 +60,7 @@ pub struct Shift {
 }
 
 /// The answer.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Shifts {
     /// Method, with its reference.

@@ -184,6 +184,7 @@ pub fn citations(datasets: &[Dataset]) -> Vec<Citation> {
 }
 
 /// One COW state linked to an atlas actor, with its membership spells.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct SystemMembership {
     /// COW code.
@@ -195,6 +196,7 @@ pub struct SystemMembership {
     /// How the state is linked to the actor.
     pub link: &'static str,
     /// Membership spells, first and last day.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<String>>))]
     pub spells: Vec<(NaiveDate, NaiveDate)>,
     /// Was it a member on the day asked about? `None` after the data end
     /// (2016-12-31).

@@ -272,7 +272,7 @@ pub async fn status(State(state): State<AppState>) -> ApiResult<Response> {
 
 /// Every actor in the atlas.
 #[utoipa::path(get, path = "/api/v1/actors", tag = "atlas",
-    responses((status = 200, description = "The actors, by id", body = Object)))]
+    responses((status = 200, description = "The actors, by id", body = Vec<detente::Actor>)))]
 pub async fn actors(State(state): State<AppState>) -> ApiResult<Response> {
     state.with_store(|store| ok(&store.atlas().actors()?)).await
 }
@@ -280,7 +280,7 @@ pub async fn actors(State(state): State<AppState>) -> ApiResult<Response> {
 /// One actor: names, codes, memberships as of a date, COW system membership.
 #[utoipa::path(get, path = "/api/v1/actors/{id}", tag = "atlas",
     params(("id" = String, Path, description = "Atlas id, ISO3/ISO2, COW code or a name"), AsOf),
-    responses((status = 200, description = "The answer of `detente actor --format json`", body = Object),
+    responses((status = 200, description = "The answer of `detente actor --format json`", body = detente::ActorAnswer),
               (status = 404, description = "unknown_actor", body = ErrorBody),
               (status = 400, description = "bad_date, bad_query", body = ErrorBody)))]
 pub async fn actor(
@@ -297,7 +297,7 @@ pub async fn actor(
 /// An actor's relations as of a date.
 #[utoipa::path(get, path = "/api/v1/actors/{id}/relations", tag = "atlas",
     params(("id" = String, Path, description = "The actor"), RelationsParams),
-    responses((status = 200, description = "The answer of `detente relations --format json`", body = Object),
+    responses((status = 200, description = "The answer of `detente relations --format json`", body = detente::RelationAnswer),
               (status = 404, description = "unknown_actor", body = ErrorBody),
               (status = 400, description = "bad_date, bad_query", body = ErrorBody)))]
 pub async fn relations(
@@ -315,7 +315,7 @@ pub async fn relations(
 /// Every relation between any actors as of a date: the relation network.
 #[utoipa::path(get, path = "/api/v1/relations", tag = "atlas",
     params(RelationsParams),
-    responses((status = 200, description = "Relations holding on the day, and those whose start is unknown", body = Object),
+    responses((status = 200, description = "Relations holding on the day, and those whose start is unknown", body = detente::RelationAnswer),
               (status = 400, description = "bad_date, bad_query", body = ErrorBody)))]
 pub async fn network(
     State(state): State<AppState>,
@@ -331,7 +331,7 @@ pub async fn network(
 /// The actor report: the main job.
 #[utoipa::path(get, path = "/api/v1/actors/{id}/report", tag = "atlas",
     params(("id" = String, Path, description = "The actor"), AsOf),
-    responses((status = 200, description = "The answer of `detente report --format json`", body = Object),
+    responses((status = 200, description = "The answer of `detente report --format json`", body = detente::Report),
               (status = 404, description = "unknown_actor", body = ErrorBody)))]
 pub async fn report(
     State(state): State<AppState>,
@@ -347,7 +347,7 @@ pub async fn report(
 /// Every fact involving both actors, oldest first.
 #[utoipa::path(get, path = "/api/v1/dyads/{a}/{b}/history", tag = "atlas",
     params(("a" = String, Path, description = "One actor"), ("b" = String, Path, description = "The other")),
-    responses((status = 200, description = "The answer of `detente history --format json` (an empty list when nothing is recorded)", body = Object),
+    responses((status = 200, description = "The answer of `detente history --format json` (an empty list when nothing is recorded)", body = Vec<detente::FactRow>),
               (status = 404, description = "unknown_actor", body = ErrorBody)))]
 pub async fn history(
     State(state): State<AppState>,
@@ -379,7 +379,7 @@ fn freq(v: Option<&str>) -> ApiResult<Freq> {
 #[utoipa::path(get, path = "/api/v1/dyads/{a}/{b}/pulse", tag = "events",
     params(("a" = String, Path, description = "One actor (atlas id, ISO3 or CAMEO country code)"),
            ("b" = String, Path, description = "The other"), PulseParams),
-    responses((status = 200, description = "The answer of `detente pulse --format json`", body = Object),
+    responses((status = 200, description = "The answer of `detente pulse --format json`", body = detente::pulse::Pulse),
               (status = 404, description = "no_events", body = ErrorBody),
               (status = 400, description = "bad_date, bad_query, bad_request", body = ErrorBody)))]
 pub async fn pulse(
@@ -412,7 +412,7 @@ pub async fn pulse(
 /// Change points in a dyad's weekly series, with atlas facts near each.
 #[utoipa::path(get, path = "/api/v1/dyads/{a}/{b}/shifts", tag = "events",
     params(("a" = String, Path, description = "One actor"), ("b" = String, Path, description = "The other"), ShiftsParams),
-    responses((status = 200, description = "The answer of `detente shifts --format json`", body = Object),
+    responses((status = 200, description = "The answer of `detente shifts --format json`", body = detente::shifts::Shifts),
               (status = 404, description = "no_events", body = ErrorBody),
               (status = 400, description = "bad_date, bad_query, bad_request", body = ErrorBody)))]
 pub async fn shifts(
@@ -461,7 +461,7 @@ pub async fn shifts(
 /// The dyads with the most conflict, cooperation or events.
 #[utoipa::path(get, path = "/api/v1/top-dyads", tag = "events",
     params(TopParams),
-    responses((status = 200, description = "The answer of `detente top-dyads --format json`", body = Object),
+    responses((status = 200, description = "The answer of `detente top-dyads --format json`", body = detente::pulse::TopDyads),
               (status = 404, description = "no_events", body = ErrorBody),
               (status = 400, description = "bad_date, bad_query, bad_request", body = ErrorBody)))]
 pub async fn top_dyads(
@@ -500,7 +500,7 @@ pub async fn top_dyads(
 /// A treaty: parties, steps, terms and status as of a date.
 #[utoipa::path(get, path = "/api/v1/treaties/{id}", tag = "atlas",
     params(("id" = String, Path, description = "Treaty id or name, e.g. new-start"), AsOf),
-    responses((status = 200, description = "The answer of `detente treaty --format json`", body = Object),
+    responses((status = 200, description = "The answer of `detente treaty --format json`", body = detente::TreatyAnswer),
               (status = 404, description = "unknown_treaty", body = ErrorBody)))]
 pub async fn treaty(
     State(state): State<AppState>,
@@ -516,7 +516,7 @@ pub async fn treaty(
 /// Facts by source or by full-text search.
 #[utoipa::path(get, path = "/api/v1/facts", tag = "atlas",
     params(FactsParams),
-    responses((status = 200, description = "The answer of `detente facts --format json` (an empty list when nothing matches)", body = Object),
+    responses((status = 200, description = "The answer of `detente facts --format json` (an empty list when nothing matches)", body = Vec<detente::FactRow>),
               (status = 404, description = "unknown_source", body = ErrorBody),
               (status = 400, description = "bad_search", body = ErrorBody)))]
 pub async fn facts(
@@ -534,7 +534,7 @@ pub async fn facts(
 
 /// The sources and their fact counts.
 #[utoipa::path(get, path = "/api/v1/sources", tag = "atlas",
-    responses((status = 200, description = "The answer of `detente sources --format json`", body = Object)))]
+    responses((status = 200, description = "The answer of `detente sources --format json`", body = Vec<detente::SourceRow>)))]
 pub async fn sources(State(state): State<AppState>) -> ApiResult<Response> {
     state
         .with_store(|store| ok(&store.atlas().sources()?))
@@ -560,7 +560,7 @@ fn default_name() -> String {
 #[utoipa::path(post, path = "/api/v1/facts", tag = "writes",
     request_body = NewFacts,
     security(("bearer" = [])),
-    responses((status = 201, description = "What was written: source id, actors and facts", body = Object),
+    responses((status = 201, description = "What was written: source id, actors and facts", body = detente::LoadSummary),
               (status = 401, description = "unauthorized", body = ErrorBody),
               (status = 422, description = "invalid_facts: nothing was written", body = ErrorBody),
               (status = 400, description = "bad_json, unknown_field", body = ErrorBody)))]

@@ -735,6 +735,33 @@ async fn openapi_lists_every_route_and_every_error_code_is_used() {
         assert!(paths.contains(&p), "{p} missing from {paths:?}");
     }
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+    // Answers are typed with the engine's own types, field by field.
+    let schemas = &doc["components"]["schemas"];
+    for (name, field) in [
+        ("Report", "sections"),
+        ("ReportItem", "quote"),
+        ("RelationAnswer", "relations"),
+        ("RelationRow", "valid_from"),
+        ("FactRow", "paragraph"),
+        ("TreatyAnswer", "terms"),
+        ("Pulse", "periods"),
+        ("Period", "goldstein_mean"),
+        ("Shifts", "shifts"),
+        ("TopDyads", "dyads"),
+        ("ActorAnswer", "system_membership"),
+    ] {
+        assert!(
+            schemas[name]["properties"][field].is_object(),
+            "{name}.{field} missing from the OpenAPI schemas"
+        );
+    }
+    let relations = &doc["paths"]["/api/v1/actors/{id}/relations"]["get"]["responses"]["200"];
+    assert!(
+        relations
+            .to_string()
+            .contains("#/components/schemas/RelationAnswer"),
+        "{relations}"
+    );
     // Every code of the table is answered by some test in this file, except
     // `internal` (a server fault, which no request should be able to cause).
     let tests = include_str!("api.rs");
