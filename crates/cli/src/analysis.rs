@@ -80,7 +80,7 @@ pub fn last_day(s: &str) -> Result<NaiveDate> {
     let d = s
         .parse::<detente::PartialDate>()
         .with_context(|| format!("{s:?} is not a date"))?;
-    Ok(d.end_exclusive().pred_opt().unwrap_or(d.first_day()))
+    Ok(d.last_day())
 }
 
 /// A pulse row as CSV writes it.

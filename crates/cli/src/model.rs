@@ -789,7 +789,7 @@ fn run_compliance(cfg: &RunConfig, a: &ComplianceArgs, out: &mut dyn Write) -> R
     for (date, party, value) in &obs {
         let day = date.parse::<detente::PartialDate>()?;
         // The limit binds while the treaty is in force on the last day the date names.
-        let last = day.end_exclusive().pred_opt().unwrap_or(day.first_day());
+        let last = day.last_day();
         let st = atlas.treaty(&a.treaty, last)?.status;
         observations.push(compliance::Observation {
             date: date.clone(),

@@ -104,6 +104,12 @@ impl PartialDate {
         next.unwrap_or(NaiveDate::MAX)
     }
 
+    /// The last day of the period the date names (`2014` gives 2014-12-31).
+    pub fn last_day(&self) -> NaiveDate {
+        // The period has at least one day, so the day before its end exists.
+        self.end_exclusive().pred_opt().unwrap_or(self.first)
+    }
+
     /// Whether `day` falls inside the period this date names.
     pub fn covers(&self, day: NaiveDate) -> bool {
         self.first <= day && day < self.end_exclusive()
@@ -201,6 +207,9 @@ mod tests {
         let day: PartialDate = "2022-02-24".parse().unwrap();
         assert_eq!(day.precision(), Precision::Day);
         assert_eq!(day.end_exclusive(), d(2022, 2, 25));
+        assert_eq!(y.last_day(), d(2014, 12, 31));
+        assert_eq!(m.last_day(), d(2021, 6, 30));
+        assert_eq!(day.last_day(), d(2022, 2, 24));
     }
 
     #[test]

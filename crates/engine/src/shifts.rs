@@ -80,7 +80,7 @@ pub struct Shifts {
 /// The days a fact's date covers: `2014` covers the whole year.
 fn span(date: &str) -> Option<(NaiveDate, NaiveDate)> {
     let d: PartialDate = date.parse().ok()?;
-    Some((d.first_day(), d.end_exclusive().pred_opt()?))
+    Some((d.first_day(), d.last_day()))
 }
 
 fn near(f: &FactRow) -> Option<NearFact> {

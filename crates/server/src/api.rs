@@ -4,8 +4,8 @@
 use std::path::{Component, Path, PathBuf};
 
 use axum::extract::{FromRequest, FromRequestParts, Path as UrlPath, Query, State};
-use axum::http::StatusCode;
 use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Json, extract::Request};
 use chrono::NaiveDate;
@@ -65,11 +65,7 @@ fn day(name: &str, value: Option<&str>, last: bool) -> ApiResult<Option<NaiveDat
     let d: PartialDate = v
         .parse()
         .map_err(|e| ApiError::new("bad_date", format!("{name}={v:?}: {e}")))?;
-    Ok(Some(if last {
-        d.end_exclusive().pred_opt().unwrap_or(d.first_day())
-    } else {
-        d.first_day()
-    }))
+    Ok(Some(if last { d.last_day() } else { d.first_day() }))
 }
 
 fn as_of(value: Option<&str>) -> ApiResult<NaiveDate> {
@@ -114,7 +110,8 @@ fn filter(kind: Option<String>, status: Option<String>) -> ApiResult<RelationFil
 }
 
 fn ok<T: Serialize>(value: &T) -> ApiResult<Response> {
-    Ok(Json(serde_json::to_value(value).map_err(ApiError::internal)?).into_response())
+    let body = serde_json::to_vec(value).map_err(ApiError::internal)?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 /// `as_of` alone.

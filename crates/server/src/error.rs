@@ -146,12 +146,7 @@ impl From<detente::Error> for ApiError {
         use detente::AtlasError as A;
         use detente::Error as E;
         match e {
-            E::Atlas(A::UnknownActor(q)) => ApiError::new(
-                "unknown_actor",
-                format!(
-                    "unknown actor {q:?} (try an ISO3 code such as RUS, an organisation such as NATO, or a name)"
-                ),
-            ),
+            E::Atlas(e @ A::UnknownActor(_)) => ApiError::new("unknown_actor", e.to_string()),
             E::Atlas(e @ A::UnknownTreaty { .. }) => ApiError::new("unknown_treaty", e.to_string()),
             E::Atlas(e @ A::UnknownSource { .. }) => ApiError::new("unknown_source", e.to_string()),
             E::Atlas(e @ A::BadSearch { .. }) => ApiError::new("bad_search", e.to_string()),
