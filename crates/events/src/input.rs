@@ -183,6 +183,8 @@ pub struct Chunk {
     pub bytes: Vec<u8>,
     /// Number of the first line, from 1.
     pub first_line: u64,
+    /// Number of lines.
+    pub lines: u64,
 }
 
 impl<'a> Chunker<'a> {
@@ -206,23 +208,24 @@ impl<'a> Chunker<'a> {
 
     /// The next chunk, `None` at the end, or the read error.
     pub fn next_chunk(&mut self) -> Result<Option<Chunk>> {
-        if self.done {
-            return Ok(None);
-        }
-        let mut buf = std::mem::take(&mut self.carry);
-        let start = buf.len();
-        buf.resize(start.max(self.size) + self.size, 0);
-        let mut filled = start;
-        while filled < buf.len() {
-            match self.reader.read(&mut buf[filled..]) {
-                Ok(0) => {
-                    self.done = true;
-                    break;
-                }
-                Ok(n) => filled += n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => {
-                    return Err(match self.compression {
+        self.next_chunk_into(Vec::new())
+    }
+
+    /// The next chunk, read into `buf` (whose contents are dropped and whose
+    /// allocation is reused), `None` at the end, or the read error.
+    pub fn next_chunk_into(&mut self, mut buf: Vec<u8>) -> Result<Option<Chunk>> {
+        buf.clear();
+        buf.extend_from_slice(&self.carry);
+        self.carry.clear();
+        loop {
+            if !self.done {
+                let want = self.size as u64;
+                // `read_to_end` under `take` stops at the limit or at the end
+                // of the input, so fewer bytes than asked means the end.
+                let got = (&mut *self.reader)
+                    .take(want)
+                    .read_to_end(&mut buf)
+                    .map_err(|e| match self.compression {
                         Compression::Plain => Error::Io {
                             path: self.path.to_path_buf(),
                             source: e,
@@ -232,34 +235,35 @@ impl<'a> Chunker<'a> {
                             what: c.name(),
                             reason: e.to_string(),
                         },
-                    });
+                    })?;
+                if (got as u64) < want {
+                    self.done = true;
                 }
             }
-            if filled - start >= self.size {
+            if buf.is_empty() {
+                return Ok(None);
+            }
+            if self.done {
                 break;
             }
-        }
-        buf.truncate(filled);
-        if buf.is_empty() {
-            return Ok(None);
-        }
-        if !self.done {
             match memchr::memrchr(b'\n', &buf) {
-                Some(i) => self.carry = buf.split_off(i + 1),
-                None => {
-                    // One line longer than the chunk: keep reading into it.
-                    self.carry = buf;
-                    return self.next_chunk();
+                Some(i) => {
+                    self.carry.extend_from_slice(&buf[i + 1..]);
+                    buf.truncate(i + 1);
+                    break;
                 }
+                // One line longer than the chunk: keep reading into it.
+                None => continue,
             }
         }
         let first_line = self.next_line;
-        let lines = memchr::memchr_iter(b'\n', &buf).count() as u64;
-        let trailing = u64::from(!buf.ends_with(b"\n"));
-        self.next_line += lines + trailing;
+        let lines =
+            memchr::memchr_iter(b'\n', &buf).count() as u64 + u64::from(!buf.ends_with(b"\n"));
+        self.next_line += lines;
         Ok(Some(Chunk {
             bytes: buf,
             first_line,
+            lines,
         }))
     }
 }

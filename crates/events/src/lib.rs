@@ -18,6 +18,7 @@
 mod error;
 pub mod input;
 pub mod parse;
+mod pipeline;
 pub mod rollup;
 pub mod schema;
 pub mod shifts;

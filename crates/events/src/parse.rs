@@ -142,18 +142,21 @@ struct Partition {
 }
 
 impl Partition {
-    fn new() -> Partition {
+    /// Builders sized for `rows` rows, so that they do not grow row by row.
+    fn new(rows: usize) -> Partition {
         let cols = COLUMNS
             .iter()
             .map(|(_, k)| match k {
-                Kind::I64 => Builder::I64(Int64Builder::new()),
-                Kind::I32 => Builder::I32(Int32Builder::new()),
-                Kind::I8 => Builder::I8(Int8Builder::new()),
-                Kind::F64 => Builder::F64(Float64Builder::new()),
-                Kind::Date => Builder::Date(Date32Builder::new()),
-                Kind::Bool => Builder::Bool(BooleanBuilder::new()),
-                Kind::Str => Builder::Str(StringBuilder::new()),
-                Kind::Ts => Builder::Ts(TimestampSecondBuilder::new().with_timezone("UTC")),
+                Kind::I64 => Builder::I64(Int64Builder::with_capacity(rows)),
+                Kind::I32 => Builder::I32(Int32Builder::with_capacity(rows)),
+                Kind::I8 => Builder::I8(Int8Builder::with_capacity(rows)),
+                Kind::F64 => Builder::F64(Float64Builder::with_capacity(rows)),
+                Kind::Date => Builder::Date(Date32Builder::with_capacity(rows)),
+                Kind::Bool => Builder::Bool(BooleanBuilder::with_capacity(rows)),
+                Kind::Str => Builder::Str(StringBuilder::with_capacity(rows, rows * 8)),
+                Kind::Ts => {
+                    Builder::Ts(TimestampSecondBuilder::with_capacity(rows).with_timezone("UTC"))
+                }
             })
             .collect();
         Partition { cols, rows: 0 }
@@ -265,15 +268,24 @@ fn small(field: &'static str, s: &str, lo: i8, hi: i8) -> Result<Val<'static>, F
     }
 }
 
+/// The value of a run of ASCII digits (at most nine).
+fn digits(b: &[u8]) -> u32 {
+    b.iter().fold(0, |n, d| n * 10 + u32::from(d - b'0'))
+}
+
+/// A day written `YYYYMMDD` or `YYYY-MM-DD`.
 fn ymd(field: &'static str, s: &str) -> Result<NaiveDate, Fail> {
     let bad = || ("bad_date", format!("{field} = {s:?} is not a date"));
-    let digits = s.replace('-', "");
-    if digits.len() != 8 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+    let b = s.as_bytes();
+    let (y, m, d) = match b.len() {
+        8 => (&b[..4], &b[4..6], &b[6..]),
+        10 if b[4] == b'-' && b[7] == b'-' => (&b[..4], &b[5..7], &b[8..]),
+        _ => return Err(bad()),
+    };
+    if ![y, m, d].iter().all(|p| p.iter().all(u8::is_ascii_digit)) {
         return Err(bad());
     }
-    let y: i32 = digits[..4].parse().map_err(|_| bad())?;
-    let m: u32 = digits[4..6].parse().map_err(|_| bad())?;
-    let d: u32 = digits[6..].parse().map_err(|_| bad())?;
+    let (y, m, d) = (digits(y) as i32, digits(m), digits(d));
     let date = NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| {
         (
             "bad_date",
@@ -379,10 +391,13 @@ fn cameo_codes(code: &str, base: &str, root: &str) -> Result<(Val<'static>, bool
 }
 
 /// Parses the lines of `chunk` (whole lines, the first numbered `first_line`).
+/// `lines`, the number of lines in the chunk, sizes the builders (a guess is
+/// fine).
 pub fn parse_chunk(
     format: Format,
     chunk: &[u8],
     first_line: u64,
+    lines: usize,
     ingest_id: i64,
 ) -> Result<Parsed, String> {
     let mut out = Parsed::default();
@@ -472,9 +487,11 @@ pub fn parse_chunk(
             None => (day, day),
             Some((a, b)) => (a.min(day), b.max(day)),
         });
+        // Most chunks fall in one month; the others get small builders.
+        let rows = if parts.is_empty() { lines } else { 1024 };
         parts
             .entry((day.year(), day.month()))
-            .or_insert_with(Partition::new)
+            .or_insert_with(|| Partition::new(rows))
             .push(&vals);
         out.rows_written += 1;
     }

@@ -20,18 +20,16 @@ use std::time::Instant;
 
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
-use parquet::file::properties::{EnabledStatistics, WriterProperties};
-use parquet::schema::types::ColumnPath;
-use rayon::prelude::*;
+use parquet::file::properties::WriterProperties;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 use crate::input::{Chunker, with_reader};
-use crate::parse::{Format, Parsed, detect, parse_chunk};
+use crate::parse::{Format, Parsed, detect};
+use crate::pipeline::{self, Event, ROW_GROUP, Target, Written};
 use crate::rollup::Rollup;
-use crate::schema;
 
 const MIGRATIONS: &[&str] = &[
     r#"
@@ -194,9 +192,6 @@ pub struct EventStore {
     conn: Connection,
 }
 
-/// Rows per Parquet row group: an open partition buffers up to one row group,
-/// so this bounds memory per partition (about 40 MB of GDELT rows).
-const ROW_GROUP: usize = 128 * 1024;
 /// Bytes per parsing chunk.
 const CHUNK: usize = 8 << 20;
 
@@ -456,6 +451,7 @@ impl EventStore {
         let total = meta.len();
         let bytes = Arc::new(AtomicU64::new(0));
         let counter = bytes.clone();
+        let root = self.root.clone();
         let mut written: Vec<Written> = Vec::new();
         let result = with_reader(
             path,
@@ -483,75 +479,56 @@ impl EventStore {
                         }
                     })?,
                 };
-                // Parsing runs on the rayon pool while one thread encodes and writes
-                // Parquet, so the two overlap; the bounded channel keeps memory flat.
-                let (tx, rx) = std::sync::mpsc::sync_channel::<Batches>(2);
-                let root = self.root.clone();
-                let run = run.clone();
-                std::thread::scope(|scope| {
-                    let writer = scope.spawn(move || write_partitions(&root, format, &run, rx));
-                    let parsed = (|| -> Result<(Parsed, Rollup)> {
-                        let mut total_parsed = Parsed::default();
-                        let mut rollup = Rollup::default();
-                        let mut pending = vec![first];
-                        let threads = rayon::current_num_threads().max(1);
-                        loop {
-                            while pending.len() < threads * 2 {
-                                match chunker.next_chunk()? {
-                                    Some(c) => pending.push(c),
-                                    None => break,
+                let target = Target {
+                    root: &root,
+                    format,
+                    run: &run,
+                    ingest_id,
+                };
+                // This thread reads; the coordinator hands the chunks to the
+                // rayon pool and writes what comes back (see `pipeline`).
+                let (tx, events) = std::sync::mpsc::channel::<Event>();
+                let (pool, buffers) = std::sync::mpsc::channel::<Vec<u8>>();
+                let sender = tx.clone();
+                let (files, outcome) = std::thread::scope(|scope| {
+                    let coordinator =
+                        scope.spawn(|| pipeline::coordinate(&target, events, sender, pool));
+                    let mut lines = first.lines;
+                    let mut read = if tx.send(Event::Chunk(first)).is_ok() {
+                        Ok(())
+                    } else {
+                        Err(Error::Internal("the ingest coordinator stopped".into()))
+                    };
+                    while read.is_ok() {
+                        // No buffer means the coordinator stopped on an error.
+                        let Ok(buffer) = buffers.recv() else { break };
+                        match chunker.next_chunk_into(buffer) {
+                            Ok(Some(c)) => {
+                                lines += c.lines;
+                                if tx.send(Event::Chunk(c)).is_err() {
+                                    break;
                                 }
+                                progress(Progress {
+                                    bytes: counter.load(Ordering::Relaxed),
+                                    total,
+                                    rows: lines,
+                                });
                             }
-                            if pending.is_empty() {
-                                break;
-                            }
-                            // Each chunk is parsed and rolled up on the pool.
-                            let parsed: Vec<std::result::Result<(Parsed, Rollup), String>> =
-                                pending
-                                    .par_iter()
-                                    .map(|c| {
-                                        let p =
-                                            parse_chunk(format, &c.bytes, c.first_line, ingest_id)?;
-                                        let mut r = Rollup::default();
-                                        for b in p.batches.values() {
-                                            r.add_batch(b);
-                                        }
-                                        Ok((p, r))
-                                    })
-                                    .collect();
-                            pending.clear();
-                            for p in parsed {
-                                let (mut p, r) = p.map_err(Error::Internal)?;
-                                rollup.merge(r);
-                                let batches = std::mem::take(&mut p.batches);
-                                if tx.send(batches).is_err() {
-                                    // The writer stopped on an error, reported below.
-                                    return Ok((total_parsed, rollup));
-                                }
-                                merge(&mut total_parsed, p);
-                            }
-                            progress(Progress {
-                                bytes: counter.load(Ordering::Relaxed),
-                                total,
-                                rows: total_parsed.rows_read,
-                            });
+                            Ok(None) => break,
+                            Err(e) => read = Err(e),
                         }
-                        Ok((total_parsed, rollup))
-                    })();
-                    drop(tx);
-                    let (files, write_error) = writer.join().unwrap_or_else(|_| {
+                    }
+                    let _ = tx.send(Event::End(read));
+                    coordinator.join().unwrap_or_else(|_| {
                         (
                             Vec::new(),
-                            Some(Error::Internal("the Parquet writer thread panicked".into())),
+                            Err(Error::Internal("the ingest coordinator panicked".into())),
                         )
-                    });
-                    written.extend(files);
-                    let (parsed, rollup) = parsed?;
-                    match write_error {
-                        Some(e) => Err(e),
-                        None => Ok((format, parsed, rollup)),
-                    }
-                })
+                    })
+                });
+                written.extend(files);
+                let (parsed, rollup) = outcome?;
+                Ok((format, parsed, rollup))
             },
         );
         if let Some(h) = hasher {
@@ -785,123 +762,6 @@ fn write_rollup(root: &Path, format: Format, run: &str, rollup: &Rollup) -> Resu
             Err(e)
         }
     }
-}
-
-/// Batches of one parsed chunk, by (year, month).
-type Batches = BTreeMap<(i32, u32), arrow::array::RecordBatch>;
-
-/// A Parquet file written by an ingest: full path, path relative to the store,
-/// year, month, rows.
-type Written = (PathBuf, String, i32, u32, u64);
-
-/// Receives batches and writes one Parquet file per partition; returns the
-/// files it created (complete and synced when there is no error).
-fn write_partitions(
-    root: &Path,
-    format: Format,
-    run: &str,
-    rx: std::sync::mpsc::Receiver<Batches>,
-) -> (Vec<Written>, Option<Error>) {
-    let mut written: Vec<Written> = Vec::new();
-    let mut writers: BTreeMap<(i32, u32), (PathBuf, ArrowWriter<File>, u64)> = BTreeMap::new();
-    let mut step = || -> Result<()> {
-        for batches in rx.iter() {
-            for ((y, m), batch) in batches {
-                let entry = match writers.entry((y, m)) {
-                    std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
-                    std::collections::btree_map::Entry::Vacant(v) => {
-                        let rel = format!(
-                            "events/source={}/year={y:04}/month={m:02}/part-{run}.parquet",
-                            format.name()
-                        );
-                        let full = root.join(&rel);
-                        if let Some(dir) = full.parent() {
-                            std::fs::create_dir_all(dir).map_err(|source| Error::Io {
-                                path: dir.to_path_buf(),
-                                source,
-                            })?;
-                        }
-                        let file = File::create(&full).map_err(|source| Error::Io {
-                            path: full.clone(),
-                            source,
-                        })?;
-                        written.push((full.clone(), rel, y, m, 0));
-                        let props = writer_properties();
-                        let w = ArrowWriter::try_new(file, schema::schema(), Some(props)).map_err(
-                            |e| Error::Parquet {
-                                path: full.clone(),
-                                reason: e.to_string(),
-                            },
-                        )?;
-                        v.insert((full, w, 0))
-                    }
-                };
-                entry.1.write(&batch).map_err(|e| Error::Parquet {
-                    path: entry.0.clone(),
-                    reason: e.to_string(),
-                })?;
-                entry.2 += batch.num_rows() as u64;
-            }
-        }
-        for ((y, m), (full, w, rows)) in std::mem::take(&mut writers) {
-            let file = w.into_inner().map_err(|e| Error::Parquet {
-                path: full.clone(),
-                reason: e.to_string(),
-            })?;
-            file.sync_all().map_err(|source| Error::Io {
-                path: full.clone(),
-                source,
-            })?;
-            if let Some(slot) = written.iter_mut().find(|w| w.2 == y && w.3 == m) {
-                slot.4 = rows;
-            }
-        }
-        Ok(())
-    };
-    let error = step().err();
-    (written, error)
-}
-
-/// Free-text columns with few repeats: dictionary encoding costs time there and
-/// zstd compresses them as well without it.
-const NO_DICTIONARY: &[&str] = &[
-    "source_url",
-    "actor1_name",
-    "actor2_name",
-    "actor1_geo_fullname",
-    "actor2_geo_fullname",
-    "action_geo_fullname",
-    "event_text",
-];
-
-fn writer_properties() -> WriterProperties {
-    let mut b = WriterProperties::builder()
-        .set_compression(Compression::ZSTD(ZstdLevel::default()))
-        .set_max_row_group_row_count(Some(ROW_GROUP))
-        // Min/max per column chunk serve partition and row-group pruning;
-        // per-page statistics cost more than they save here.
-        .set_statistics_enabled(EnabledStatistics::Chunk);
-    for c in NO_DICTIONARY {
-        b = b.set_column_dictionary_enabled(ColumnPath::from(*c), false);
-    }
-    b.build()
-}
-
-fn merge(into: &mut Parsed, p: Parsed) {
-    into.rows_read += p.rows_read;
-    into.rows_written += p.rows_written;
-    into.quarantined.extend(p.quarantined);
-    for (k, v) in p.flagged {
-        *into.flagged.entry(k).or_default() += v;
-    }
-    into.added = match (into.added, p.added) {
-        (Some(a), Some(b)) => Some((a.0.min(b.0), a.1.max(b.1))),
-        (a, b) => a.or(b),
-    };
-    into.days = match (into.days, p.days) {
-        (Some(a), Some(b)) => Some((a.0.min(b.0), a.1.max(b.1))),
-        (a, b) => a.or(b),
-    };
 }
 
 fn sha256_of(path: &Path) -> Result<String> {

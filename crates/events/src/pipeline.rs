@@ -1,0 +1,521 @@
+//! The work of one ingest after reading: parsing chunks, sorting rows into
+//! partitions, and encoding Parquet, spread over the rayon pool.
+//!
+//! ```text
+//!  reader (caller's thread) ──chunks──▶ coordinator ──spawn──▶ parse + roll up  (pool)
+//!        ▲                               │  ▲                        │
+//!        └──── buffers, as permits ◀─────┘  └── parsed, in any order ┘
+//!                                        │
+//!          rows in line order, by (year, month) ──spawn──▶ encode into the partition's
+//!                                        ▲                 column writers, columns in
+//!                                        │                 parallel (pool)
+//!                                        └── a full row group: appended to the file
+//! ```
+//!
+//! The reader may only read into a buffer the coordinator hands back, so the
+//! bytes in flight are bounded by the number of buffers; buffers are held back
+//! while rows wait for an encoder, so a slow encoder slows the reader instead
+//! of piling up rows. A partition's rows are encoded as they come (one job at a
+//! time per partition, in line order), so an open partition holds compressed
+//! pages rather than a row group of Arrow arrays, and an ingest's output does
+//! not depend on the order in which the pool finishes its work.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, Sender};
+
+use arrow::array::RecordBatch;
+use parquet::arrow::ArrowWriter;
+use parquet::arrow::arrow_writer::{
+    ArrowColumnChunk, ArrowColumnWriter, ArrowRowGroupWriterFactory, compute_leaves,
+};
+use parquet::basic::{Compression, Encoding, ZstdLevel};
+use parquet::file::properties::{EnabledStatistics, WriterProperties};
+use parquet::file::writer::SerializedFileWriter;
+use parquet::schema::types::ColumnPath;
+use rayon::prelude::*;
+
+use crate::error::{Error, Result};
+use crate::input::Chunk;
+use crate::parse::{Format, Parsed, parse_chunk};
+use crate::rollup::Rollup;
+use crate::schema;
+
+/// Rows per Parquet row group.
+pub(crate) const ROW_GROUP: usize = 128 * 1024;
+
+/// A Parquet file written by an ingest: full path, path relative to the store,
+/// year, month, rows.
+pub(crate) type Written = (PathBuf, String, i32, u32, u64);
+
+/// What the reader and the pool tell the coordinator.
+pub(crate) enum Event {
+    /// The next chunk of the file, in order.
+    Chunk(Chunk),
+    /// The reader is done: at the end of the file, or stopped by an error.
+    End(Result<()>),
+    /// A chunk was parsed; its buffer comes back for reuse.
+    Parsed {
+        seq: u64,
+        result: std::result::Result<(Parsed, Rollup), String>,
+        buffer: Vec<u8>,
+    },
+    /// Rows were encoded into a partition's column writers.
+    Encoded {
+        part: (i32, u32),
+        result: parquet::errors::Result<Encoded>,
+    },
+}
+
+/// A partition's column writers after an encoding job.
+pub(crate) enum Encoded {
+    /// Still open for more rows.
+    Open(Vec<ArrowColumnWriter>),
+    /// Closed: a complete row group.
+    Closed(Vec<ArrowColumnChunk>),
+}
+
+/// What one ingest writes to.
+pub(crate) struct Target<'a> {
+    pub root: &'a Path,
+    pub format: Format,
+    pub run: &'a str,
+    pub ingest_id: i64,
+}
+
+/// A partition's file being written.
+struct Partition {
+    full: PathBuf,
+    writer: SerializedFileWriter<File>,
+    factory: ArrowRowGroupWriterFactory,
+    /// The column writers of the open row group; `None` while a job has them.
+    columns: Option<Vec<ArrowColumnWriter>>,
+    /// Rows waiting for the column writers, in line order.
+    queue: std::collections::VecDeque<RecordBatch>,
+    /// Rows given to the open row group.
+    group_rows: usize,
+    groups: usize,
+    rows: u64,
+}
+
+/// The number of chunk buffers: one per pool thread plus two, so that the
+/// reader reads ahead while the pool parses.
+fn buffers() -> usize {
+    rayon::current_num_threads().max(1) + 2
+}
+
+/// Runs the coordinator until the reader has ended and every job is done.
+/// Returns the files created (complete and synced when the result is `Ok`)
+/// and, on success, the parse totals and the rollup.
+pub(crate) fn coordinate(
+    target: &Target<'_>,
+    events: Receiver<Event>,
+    sender: Sender<Event>,
+    pool: Sender<Vec<u8>>,
+) -> (Vec<Written>, Result<(Parsed, Rollup)>) {
+    let mut c = Coordinator {
+        target,
+        written: Vec::new(),
+        parts: BTreeMap::new(),
+        totals: Parsed::default(),
+        rollup: Rollup::default(),
+        error: None,
+        ending: false,
+        encoding: 0,
+    };
+    let threads = rayon::current_num_threads().max(1);
+    let mut pool = Some(pool);
+    for _ in 0..buffers() {
+        if let Some(p) = &pool {
+            let _ = p.send(Vec::new());
+        }
+    }
+    rayon::in_place_scope(|scope| {
+        let mut spawn = |part: (i32, u32), writers, batch, close| {
+            let tx = sender.clone();
+            scope.spawn(move |_| {
+                let result = encode(writers, batch, close);
+                let _ = tx.send(Event::Encoded { part, result });
+            });
+        };
+        let mut next_seq = 0u64;
+        let mut apply_seq = 0u64;
+        let mut ready: BTreeMap<u64, (Parsed, Rollup)> = BTreeMap::new();
+        let mut parsing = 0usize;
+        let mut ended = false;
+        let mut stash: Vec<Vec<u8>> = Vec::new();
+        loop {
+            if ended && parsing == 0 && c.encoding == 0 {
+                break;
+            }
+            // The coordinator holds a sender, so the channel cannot close.
+            let Ok(event) = events.recv() else { break };
+            match event {
+                Event::Chunk(chunk) => {
+                    if c.error.is_some() {
+                        continue;
+                    }
+                    let seq = next_seq;
+                    next_seq += 1;
+                    parsing += 1;
+                    let tx = sender.clone();
+                    let (format, id) = (target.format, target.ingest_id);
+                    scope.spawn(move |_| {
+                        let result = parse_chunk(
+                            format,
+                            &chunk.bytes,
+                            chunk.first_line,
+                            chunk.lines as usize,
+                            id,
+                        )
+                        .map(|p| {
+                            let mut r = Rollup::default();
+                            for b in p.batches.values() {
+                                r.add_batch(b);
+                            }
+                            (p, r)
+                        });
+                        let _ = tx.send(Event::Parsed {
+                            seq,
+                            result,
+                            buffer: chunk.bytes,
+                        });
+                    });
+                }
+                Event::End(result) => {
+                    ended = true;
+                    if let Err(e) = result {
+                        c.fail(e);
+                    }
+                }
+                Event::Parsed {
+                    seq,
+                    result,
+                    buffer,
+                } => {
+                    parsing -= 1;
+                    stash.push(buffer);
+                    match result {
+                        Ok(r) => {
+                            ready.insert(seq, r);
+                        }
+                        Err(e) => c.fail(Error::Internal(e)),
+                    }
+                    while let Some((p, r)) = ready.remove(&apply_seq) {
+                        apply_seq += 1;
+                        c.apply(p, r, &mut spawn);
+                    }
+                }
+                Event::Encoded { part, result } => {
+                    c.encoding -= 1;
+                    c.encoded(part, result, &mut spawn);
+                }
+            }
+            if c.error.is_some() {
+                // Stops the reader at its next buffer.
+                pool = None;
+            }
+            if ended && parsing == 0 && !c.ending {
+                // Every row is in its partition's queue: close the last row groups.
+                c.ending = true;
+                let keys: Vec<_> = c.parts.keys().copied().collect();
+                for key in keys {
+                    c.pump(key, &mut spawn);
+                }
+            }
+            if let Some(p) = &pool {
+                let queued: usize = c.parts.values().map(|p| p.queue.len()).sum();
+                if queued <= threads {
+                    for b in stash.drain(..) {
+                        let _ = p.send(b);
+                    }
+                }
+            }
+        }
+    });
+    drop(pool);
+    c.finish()
+}
+
+type Spawn<'s> = dyn FnMut((i32, u32), Vec<ArrowColumnWriter>, Option<RecordBatch>, bool) + 's;
+
+/// Encodes a batch into column writers, columns in parallel, and closes them
+/// when asked.
+fn encode(
+    mut writers: Vec<ArrowColumnWriter>,
+    batch: Option<RecordBatch>,
+    close: bool,
+) -> parquet::errors::Result<Encoded> {
+    if let Some(batch) = batch {
+        let schema = schema::schema();
+        writers.par_iter_mut().enumerate().try_for_each(|(i, w)| {
+            for leaf in compute_leaves(schema.field(i), batch.column(i))? {
+                w.write(&leaf)?;
+            }
+            Ok::<_, parquet::errors::ParquetError>(())
+        })?;
+    }
+    if !close {
+        return Ok(Encoded::Open(writers));
+    }
+    let chunks = writers
+        .into_par_iter()
+        .map(|w| w.close())
+        .collect::<parquet::errors::Result<_>>()?;
+    Ok(Encoded::Closed(chunks))
+}
+
+struct Coordinator<'a> {
+    target: &'a Target<'a>,
+    written: Vec<Written>,
+    parts: BTreeMap<(i32, u32), Partition>,
+    totals: Parsed,
+    rollup: Rollup,
+    error: Option<Error>,
+    /// Every row has been handed over: close the open row groups.
+    ending: bool,
+    /// Encoding jobs running.
+    encoding: usize,
+}
+
+impl Coordinator<'_> {
+    fn fail(&mut self, e: Error) {
+        if self.error.is_none() {
+            self.error = Some(e);
+        }
+    }
+
+    fn parquet_error(&mut self, key: (i32, u32), e: parquet::errors::ParquetError) {
+        let path = self
+            .parts
+            .get(&key)
+            .map(|p| p.full.clone())
+            .unwrap_or_else(|| self.target.root.to_path_buf());
+        self.fail(Error::Parquet {
+            path,
+            reason: e.to_string(),
+        });
+    }
+
+    /// Takes a parsed chunk, in line order: counts, rollup, and its rows into
+    /// their partitions' queues.
+    fn apply(&mut self, mut p: Parsed, r: Rollup, spawn: &mut Spawn<'_>) {
+        if self.error.is_some() {
+            return;
+        }
+        self.rollup.merge(r);
+        let batches = std::mem::take(&mut p.batches);
+        merge(&mut self.totals, p);
+        for ((y, m), batch) in batches {
+            if !self.parts.contains_key(&(y, m)) {
+                match self.open(y, m) {
+                    Ok(part) => {
+                        self.parts.insert((y, m), part);
+                    }
+                    Err(e) => {
+                        self.fail(e);
+                        return;
+                    }
+                }
+            }
+            if let Some(part) = self.parts.get_mut(&(y, m)) {
+                part.queue.push_back(batch);
+            }
+            self.pump((y, m), spawn);
+        }
+    }
+
+    /// Gives a partition's column writers their next rows, if they are free.
+    fn pump(&mut self, key: (i32, u32), spawn: &mut Spawn<'_>) {
+        if self.error.is_some() {
+            return;
+        }
+        let ending = self.ending;
+        let Some(part) = self.parts.get_mut(&key) else {
+            return;
+        };
+        let Some(writers) = part.columns.take() else {
+            return;
+        };
+        if let Some(mut batch) = part.queue.pop_front() {
+            let room = ROW_GROUP - part.group_rows;
+            if batch.num_rows() > room {
+                part.queue
+                    .push_front(batch.slice(room, batch.num_rows() - room));
+                batch = batch.slice(0, room);
+            }
+            part.group_rows += batch.num_rows();
+            let close = part.group_rows == ROW_GROUP;
+            self.encoding += 1;
+            spawn(key, writers, Some(batch), close);
+        } else if ending && part.group_rows > 0 {
+            self.encoding += 1;
+            spawn(key, writers, None, true);
+        } else {
+            part.columns = Some(writers);
+        }
+    }
+
+    /// Takes the column writers back from a job; a closed row group goes
+    /// into the file.
+    fn encoded(
+        &mut self,
+        key: (i32, u32),
+        result: parquet::errors::Result<Encoded>,
+        spawn: &mut Spawn<'_>,
+    ) {
+        let Some(part) = self.parts.get_mut(&key) else {
+            return self.fail(Error::Internal("rows encoded for no partition".into()));
+        };
+        let appended = result.and_then(|e| match e {
+            Encoded::Open(w) => {
+                part.columns = Some(w);
+                Ok(())
+            }
+            Encoded::Closed(chunks) => {
+                let mut rg = part.writer.next_row_group()?;
+                for c in chunks {
+                    c.append_to_row_group(&mut rg)?;
+                }
+                let meta = rg.close()?;
+                part.rows += meta.num_rows() as u64;
+                part.group_rows = 0;
+                part.groups += 1;
+                part.columns = Some(part.factory.create_column_writers(part.groups)?);
+                Ok(())
+            }
+        });
+        match appended {
+            Ok(()) => self.pump(key, spawn),
+            Err(e) => self.parquet_error(key, e),
+        }
+    }
+
+    /// Creates the file of a partition.
+    fn open(&mut self, y: i32, m: u32) -> Result<Partition> {
+        let rel = format!(
+            "events/source={}/year={y:04}/month={m:02}/part-{}.parquet",
+            self.target.format.name(),
+            self.target.run
+        );
+        let full = self.target.root.join(&rel);
+        if let Some(dir) = full.parent() {
+            std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        let file = File::create(&full).map_err(|source| Error::Io {
+            path: full.clone(),
+            source,
+        })?;
+        self.written.push((full.clone(), rel, y, m, 0));
+        let pq = |e: parquet::errors::ParquetError| Error::Parquet {
+            path: full.clone(),
+            reason: e.to_string(),
+        };
+        let (writer, factory) =
+            ArrowWriter::try_new(file, schema::schema(), Some(writer_properties()))
+                .and_then(|w| w.into_serialized_writer())
+                .map_err(pq)?;
+        let columns = factory.create_column_writers(0).map_err(pq)?;
+        Ok(Partition {
+            full,
+            writer,
+            factory,
+            columns: Some(columns),
+            queue: std::collections::VecDeque::new(),
+            group_rows: 0,
+            groups: 0,
+            rows: 0,
+        })
+    }
+
+    /// Writes the footers and syncs the files, unless something failed.
+    fn finish(mut self) -> (Vec<Written>, Result<(Parsed, Rollup)>) {
+        if let Some(e) = self.error.take() {
+            return (self.written, Err(e));
+        }
+        for (key, part) in std::mem::take(&mut self.parts) {
+            let full = part.full.clone();
+            if part.group_rows > 0 || !part.queue.is_empty() {
+                let e = Error::Internal(format!("rows of {} were never encoded", full.display()));
+                return (self.written, Err(e));
+            }
+            let closed = part
+                .writer
+                .into_inner()
+                .map_err(|e| Error::Parquet {
+                    path: full.clone(),
+                    reason: e.to_string(),
+                })
+                .and_then(|f| {
+                    f.sync_all().map_err(|source| Error::Io {
+                        path: full.clone(),
+                        source,
+                    })
+                });
+            if let Err(e) = closed {
+                return (self.written, Err(e));
+            }
+            if let Some(slot) = self.written.iter_mut().find(|w| (w.2, w.3) == key) {
+                slot.4 = part.rows;
+            }
+        }
+        (self.written, Ok((self.totals, self.rollup)))
+    }
+}
+
+/// Adds a chunk's counts to the totals.
+pub(crate) fn merge(into: &mut Parsed, p: Parsed) {
+    into.rows_read += p.rows_read;
+    into.rows_written += p.rows_written;
+    into.quarantined.extend(p.quarantined);
+    for (k, v) in p.flagged {
+        *into.flagged.entry(k).or_default() += v;
+    }
+    into.added = match (into.added, p.added) {
+        (Some(a), Some(b)) => Some((a.0.min(b.0), a.1.max(b.1))),
+        (a, b) => a.or(b),
+    };
+    into.days = match (into.days, p.days) {
+        (Some(a), Some(b)) => Some((a.0.min(b.0), a.1.max(b.1))),
+        (a, b) => a.or(b),
+    };
+}
+
+/// Free-text columns with few repeats: dictionary encoding costs time there and
+/// zstd compresses them as well without it.
+const NO_DICTIONARY: &[&str] = &[
+    "source_url",
+    "actor1_name",
+    "actor2_name",
+    "actor1_geo_fullname",
+    "actor2_geo_fullname",
+    "action_geo_fullname",
+    "event_text",
+    "avg_tone",
+];
+
+/// Integer columns that rise with the line: delta encoding stores them in a
+/// few bits a row, where a dictionary would hold every value.
+const DELTA: &[&str] = &["global_event_id", "line"];
+
+fn writer_properties() -> WriterProperties {
+    let mut b = WriterProperties::builder()
+        .set_compression(Compression::ZSTD(ZstdLevel::default()))
+        .set_max_row_group_row_count(Some(ROW_GROUP))
+        // Min/max per column chunk serve partition and row-group pruning;
+        // per-page statistics cost more than they save here.
+        .set_statistics_enabled(EnabledStatistics::Chunk);
+    for c in NO_DICTIONARY {
+        b = b.set_column_dictionary_enabled(ColumnPath::from(*c), false);
+    }
+    for c in DELTA {
+        b = b
+            .set_column_dictionary_enabled(ColumnPath::from(*c), false)
+            .set_column_encoding(ColumnPath::from(*c), Encoding::DELTA_BINARY_PACKED);
+    }
+    b.build()
+}
