@@ -220,6 +220,8 @@ impl<'a> Chunker<'a> {
         loop {
             if !self.done {
                 let want = self.size as u64;
+                // Room for exactly this read, so the buffer does not double.
+                buf.reserve_exact(self.size);
                 // `read_to_end` under `take` stops at the limit or at the end
                 // of the input, so fewer bytes than asked means the end.
                 let got = (&mut *self.reader)

@@ -26,6 +26,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, Sender};
 
 use arrow::array::RecordBatch;
+use arrow::compute::concat_batches;
 use parquet::arrow::ArrowWriter;
 use parquet::arrow::arrow_writer::{
     ArrowColumnChunk, ArrowColumnWriter, ArrowRowGroupWriterFactory, compute_leaves,
@@ -89,15 +90,32 @@ struct Partition {
     full: PathBuf,
     writer: SerializedFileWriter<File>,
     factory: ArrowRowGroupWriterFactory,
-    /// The column writers of the open row group; `None` while a job has them.
-    columns: Option<Vec<ArrowColumnWriter>>,
+    /// The column writers of the open row group.
+    columns: Columns,
     /// Rows waiting for the column writers, in line order.
     queue: std::collections::VecDeque<RecordBatch>,
+    queue_rows: usize,
     /// Rows given to the open row group.
     group_rows: usize,
     groups: usize,
     rows: u64,
 }
+
+/// The column writers of a partition.
+enum Columns {
+    /// None yet: rows wait as Arrow arrays until there are enough of them.
+    NotStarted,
+    /// Free for the next rows.
+    Ready(Vec<ArrowColumnWriter>),
+    /// A job has them.
+    Busy,
+}
+
+/// Rows a partition collects before it gets column writers. Open column
+/// writers cost memory whatever they hold (a compression context and
+/// encoder buffers per column), and GDELT files date a few rows in many past
+/// months: those partitions are encoded in one go at the end.
+const START: usize = 8 * 1024;
 
 /// The number of chunk buffers: one per pool thread plus two, so that the
 /// reader reads ahead while the pool parses.
@@ -123,8 +141,9 @@ pub(crate) fn coordinate(
         error: None,
         ending: false,
         encoding: 0,
+        threads: rayon::current_num_threads().max(1),
     };
-    let threads = rayon::current_num_threads().max(1);
+    let threads = c.threads;
     let mut pool = Some(pool);
     for _ in 0..buffers() {
         if let Some(p) = &pool {
@@ -225,7 +244,14 @@ pub(crate) fn coordinate(
                 }
             }
             if let Some(p) = &pool {
-                let queued: usize = c.parts.values().map(|p| p.queue.len()).sum();
+                // Rows of partitions not started yet wait for more rows, not
+                // for an encoder, so they do not hold the reader back.
+                let queued: usize = c
+                    .parts
+                    .values()
+                    .filter(|p| !matches!(p.columns, Columns::NotStarted))
+                    .map(|p| p.queue.len())
+                    .sum();
                 if queued <= threads {
                     for b in stash.drain(..) {
                         let _ = p.send(b);
@@ -277,6 +303,8 @@ struct Coordinator<'a> {
     ending: bool,
     /// Encoding jobs running.
     encoding: usize,
+    /// Threads of the pool.
+    threads: usize,
 }
 
 impl Coordinator<'_> {
@@ -320,7 +348,21 @@ impl Coordinator<'_> {
                 }
             }
             if let Some(part) = self.parts.get_mut(&(y, m)) {
+                part.queue_rows += batch.num_rows();
                 part.queue.push_back(batch);
+                if matches!(part.columns, Columns::NotStarted) && part.queue_rows < START {
+                    // Rows that wait may wait long: keep them in one batch of
+                    // their own size, not in the parser's larger buffers.
+                    match concat_batches(&schema::schema(), &part.queue) {
+                        Ok(one) => {
+                            part.queue.clear();
+                            part.queue.push_back(one);
+                        }
+                        Err(e) => {
+                            return self.fail(Error::Internal(e.to_string()));
+                        }
+                    }
+                }
             }
             self.pump((y, m), spawn);
         }
@@ -332,17 +374,41 @@ impl Coordinator<'_> {
             return;
         }
         let ending = self.ending;
+        let live = self
+            .parts
+            .values()
+            .filter(|p| !matches!(p.columns, Columns::NotStarted))
+            .count();
         let Some(part) = self.parts.get_mut(&key) else {
             return;
         };
-        let Some(writers) = part.columns.take() else {
-            return;
+        let writers = match std::mem::replace(&mut part.columns, Columns::Busy) {
+            Columns::Ready(w) => w,
+            Columns::Busy => return,
+            Columns::NotStarted => {
+                // At the end, the small partitions are encoded a few at a
+                // time, so that their column writers are not all open at once.
+                let small = part.queue_rows < START;
+                if small && !(ending && part.queue_rows > 0 && live < self.threads) {
+                    part.columns = Columns::NotStarted;
+                    return;
+                }
+                match part.factory.create_column_writers(part.groups) {
+                    Ok(w) => w,
+                    Err(e) => {
+                        part.columns = Columns::NotStarted;
+                        return self.parquet_error(key, e);
+                    }
+                }
+            }
         };
         if let Some(mut batch) = part.queue.pop_front() {
+            part.queue_rows -= batch.num_rows();
             let room = ROW_GROUP - part.group_rows;
             if batch.num_rows() > room {
-                part.queue
-                    .push_front(batch.slice(room, batch.num_rows() - room));
+                let rest = batch.slice(room, batch.num_rows() - room);
+                part.queue_rows += rest.num_rows();
+                part.queue.push_front(rest);
                 batch = batch.slice(0, room);
             }
             part.group_rows += batch.num_rows();
@@ -353,7 +419,7 @@ impl Coordinator<'_> {
             self.encoding += 1;
             spawn(key, writers, None, true);
         } else {
-            part.columns = Some(writers);
+            part.columns = Columns::Ready(writers);
         }
     }
 
@@ -370,7 +436,7 @@ impl Coordinator<'_> {
         };
         let appended = result.and_then(|e| match e {
             Encoded::Open(w) => {
-                part.columns = Some(w);
+                part.columns = Columns::Ready(w);
                 Ok(())
             }
             Encoded::Closed(chunks) => {
@@ -382,11 +448,17 @@ impl Coordinator<'_> {
                 part.rows += meta.num_rows() as u64;
                 part.group_rows = 0;
                 part.groups += 1;
-                part.columns = Some(part.factory.create_column_writers(part.groups)?);
+                part.columns = Columns::NotStarted;
                 Ok(())
             }
         });
         match appended {
+            Ok(()) if self.ending => {
+                let keys: Vec<_> = self.parts.keys().copied().collect();
+                for key in keys {
+                    self.pump(key, spawn);
+                }
+            }
             Ok(()) => self.pump(key, spawn),
             Err(e) => self.parquet_error(key, e),
         }
@@ -419,13 +491,13 @@ impl Coordinator<'_> {
             ArrowWriter::try_new(file, schema::schema(), Some(writer_properties()))
                 .and_then(|w| w.into_serialized_writer())
                 .map_err(pq)?;
-        let columns = factory.create_column_writers(0).map_err(pq)?;
         Ok(Partition {
             full,
             writer,
             factory,
-            columns: Some(columns),
+            columns: Columns::NotStarted,
             queue: std::collections::VecDeque::new(),
+            queue_rows: 0,
             group_rows: 0,
             groups: 0,
             rows: 0,

@@ -192,8 +192,10 @@ pub struct EventStore {
     conn: Connection,
 }
 
-/// Bytes per parsing chunk.
-const CHUNK: usize = 8 << 20;
+/// Bytes per parsing chunk: a parse job's input. Rows in flight (read,
+/// parsed, waiting for an encoder) are a few chunks' worth, so this sets the
+/// ingest's memory beside the open partitions' encoders.
+const CHUNK: usize = 4 << 20;
 
 impl EventStore {
     /// Opens the event store in the store folder `root` (creating

@@ -6,6 +6,7 @@ use arrow::datatypes::{
     Date32Type, Float64Type, Int8Type, Int32Type, Int64Type, TimestampSecondType,
 };
 use detente_events::{EventStore, IngestOptions, IngestOutcome};
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
 use super::{ingest_one, read_all, shared, testdata};
 
@@ -319,4 +320,63 @@ fn same_content_again_is_a_no_op_and_force_replaces_without_duplicates() {
     );
     let total: usize = read_all(&store).iter().map(|b| b.num_rows()).sum();
     assert_eq!(total, 50);
+}
+
+/// Three copies of the 91 exports in one file: 387,771 rows, of which 144,732
+/// fall in January 2025, more than one row group (131,072 rows) holds. The
+/// pool parses and encodes out of order; the files must not show it.
+#[test]
+fn rows_keep_line_order_and_row_groups_fill_up() {
+    let folder = shared("gdelt/v2/events");
+    let mut files: Vec<_> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let mut one = Vec::new();
+    for f in &files {
+        let mut d = flate2::read::GzDecoder::new(std::fs::File::open(f).unwrap());
+        std::io::Read::read_to_end(&mut d, &mut one).unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("three.csv");
+    std::fs::write(&input, [one.as_slice(), &one, &one].concat()).unwrap();
+    let (store, s) = ingest_one(&dir.path().join("store"), &input);
+    let n = 3 * 129_257;
+    assert_eq!((s.rows_read, s.rows_written), (n, n));
+
+    let mut seen = vec![false; n as usize + 1];
+    for o in store.outputs().unwrap() {
+        let file = std::fs::File::open(store.root().join(&o.path)).unwrap();
+        let builder = ParquetRecordBatchReaderBuilder::try_new(file).unwrap();
+        let groups: Vec<i64> = builder
+            .metadata()
+            .row_groups()
+            .iter()
+            .map(|g| g.num_rows())
+            .collect();
+        // Every row group but the last is full.
+        let (last, full) = groups.split_last().unwrap();
+        assert!(full.iter().all(|g| *g == 131_072), "{}: {groups:?}", o.path);
+        assert!(*last > 0 && *last <= 131_072);
+        if (o.year, o.month) == (2025, 1) {
+            assert_eq!(groups, [131_072, 144_732 - 131_072]);
+        }
+        let mut previous = 0i64;
+        for b in builder.build().unwrap() {
+            let b = b.unwrap();
+            let lines = b
+                .column_by_name("line")
+                .unwrap()
+                .as_primitive::<Int64Type>();
+            for l in lines.values() {
+                assert!(*l > previous, "{}: line {l} after {previous}", o.path);
+                previous = *l;
+                assert!(!seen[*l as usize], "line {l} twice");
+                seen[*l as usize] = true;
+            }
+        }
+    }
+    // Every line of the file is a row of exactly one partition.
+    assert!(seen[1..].iter().all(|s| *s));
 }
