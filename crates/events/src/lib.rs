@@ -3,14 +3,17 @@
 //! quarantine so that nothing is lost silently.
 //!
 //! ```text
-//!  file (.csv | .gz | .zip) ──▶ chunks of whole lines ──(rayon)──▶ parse rows
-//!        │                                                        │      │
-//!        └─ sha256: already ingested? no-op                 quarantine  Arrow batches
-//!                                                                    by (year, month)
-//!                                                                         │
-//!        manifest transaction (SQLite) ◀── fsync ◀── Parquet, zstd ◀──────┘
+//!  file (.csv | .gz | .zip) ──▶ chunks of whole lines ──(rayon)──▶ parse rows, roll up
+//!        │   (reader thread, sha256 while reading)                 │        │
+//!        └─ sha256 known: already ingested? no-op            quarantine   rows by (year, month),
+//!                                                                         in line order
+//!                                                                            │
+//!        manifest transaction (SQLite) ◀── fsync ◀── Parquet row groups ◀────┘
+//!                                                    (zstd, columns encoded
+//!                                                     in parallel)
 //! ```
 //!
+//! See `pipeline` (private) for how the work is spread and memory bounded.
 //! Times are UTC. See [`schema`] for the columns, [`store`] for atomicity.
 #![deny(missing_docs)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::print_stdout))]
