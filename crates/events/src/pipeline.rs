@@ -570,6 +570,18 @@ const NO_DICTIONARY: &[&str] = &[
     "avg_tone",
 ];
 
+/// Free-text columns nobody prunes by range: their min/max would cost a
+/// string comparison per row and prune nothing.
+const NO_STATISTICS: &[&str] = &[
+    "source_url",
+    "actor1_name",
+    "actor2_name",
+    "actor1_geo_fullname",
+    "actor2_geo_fullname",
+    "action_geo_fullname",
+    "event_text",
+];
+
 /// Integer columns that rise with the line: delta encoding stores them in a
 /// few bits a row, where a dictionary would hold every value.
 const DELTA: &[&str] = &["global_event_id", "line"];
@@ -583,6 +595,9 @@ fn writer_properties() -> WriterProperties {
         .set_statistics_enabled(EnabledStatistics::Chunk);
     for c in NO_DICTIONARY {
         b = b.set_column_dictionary_enabled(ColumnPath::from(*c), false);
+    }
+    for c in NO_STATISTICS {
+        b = b.set_column_statistics_enabled(ColumnPath::from(*c), EnabledStatistics::None);
     }
     for c in DELTA {
         b = b
