@@ -22,6 +22,7 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, Sender};
 
@@ -154,7 +155,14 @@ pub(crate) fn coordinate(
         let mut spawn = |part: (i32, u32), writers, batch, close| {
             let tx = sender.clone();
             scope.spawn(move |_| {
-                let result = encode(writers, batch, close);
+                // A panic must still report back, or the coordinator would
+                // wait for this job forever.
+                let result = catch_unwind(AssertUnwindSafe(|| encode(writers, batch, close)))
+                    .unwrap_or_else(|_| {
+                        Err(parquet::errors::ParquetError::General(
+                            "encoding rows panicked".into(),
+                        ))
+                    });
                 let _ = tx.send(Event::Encoded { part, result });
             });
         };
@@ -181,20 +189,23 @@ pub(crate) fn coordinate(
                     let tx = sender.clone();
                     let (format, id) = (target.format, target.ingest_id);
                     scope.spawn(move |_| {
-                        let result = parse_chunk(
-                            format,
-                            &chunk.bytes,
-                            chunk.first_line,
-                            chunk.lines as usize,
-                            id,
-                        )
-                        .map(|p| {
-                            let mut r = Rollup::default();
-                            for b in p.batches.values() {
-                                r.add_batch(b);
-                            }
-                            (p, r)
-                        });
+                        let result = catch_unwind(AssertUnwindSafe(|| {
+                            parse_chunk(
+                                format,
+                                &chunk.bytes,
+                                chunk.first_line,
+                                chunk.lines as usize,
+                                id,
+                            )
+                            .map(|p| {
+                                let mut r = Rollup::default();
+                                for b in p.batches.values() {
+                                    r.add_batch(b);
+                                }
+                                (p, r)
+                            })
+                        }))
+                        .unwrap_or_else(|_| Err("parsing a chunk panicked".into()));
                         let _ = tx.send(Event::Parsed {
                             seq,
                             result,
