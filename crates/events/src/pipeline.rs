@@ -568,9 +568,11 @@ pub(crate) fn merge(into: &mut Parsed, p: Parsed) {
     };
 }
 
-/// Free-text columns with few repeats: dictionary encoding costs time there and
-/// zstd compresses them as well without it.
-const NO_DICTIONARY: &[&str] = &[
+/// Free-text columns. They have few repeats, so dictionary encoding costs
+/// time and zstd compresses them as well without it; and nobody prunes by
+/// their range, so min/max statistics would cost a string comparison per row
+/// and prune nothing.
+const FREE_TEXT: &[&str] = &[
     "source_url",
     "actor1_name",
     "actor2_name",
@@ -578,20 +580,10 @@ const NO_DICTIONARY: &[&str] = &[
     "actor2_geo_fullname",
     "action_geo_fullname",
     "event_text",
-    "avg_tone",
 ];
 
-/// Free-text columns nobody prunes by range: their min/max would cost a
-/// string comparison per row and prune nothing.
-const NO_STATISTICS: &[&str] = &[
-    "source_url",
-    "actor1_name",
-    "actor2_name",
-    "actor1_geo_fullname",
-    "actor2_geo_fullname",
-    "action_geo_fullname",
-    "event_text",
-];
+/// Numbers that hardly repeat: a dictionary would hold nearly every value.
+const NO_DICTIONARY: &[&str] = &["avg_tone"];
 
 /// Integer columns that rise with the line: delta encoding stores them in a
 /// few bits a row, where a dictionary would hold every value.
@@ -604,11 +596,13 @@ fn writer_properties() -> WriterProperties {
         // Min/max per column chunk serve partition and row-group pruning;
         // per-page statistics cost more than they save here.
         .set_statistics_enabled(EnabledStatistics::Chunk);
+    for c in FREE_TEXT {
+        b = b
+            .set_column_dictionary_enabled(ColumnPath::from(*c), false)
+            .set_column_statistics_enabled(ColumnPath::from(*c), EnabledStatistics::None);
+    }
     for c in NO_DICTIONARY {
         b = b.set_column_dictionary_enabled(ColumnPath::from(*c), false);
-    }
-    for c in NO_STATISTICS {
-        b = b.set_column_statistics_enabled(ColumnPath::from(*c), EnabledStatistics::None);
     }
     for c in DELTA {
         b = b

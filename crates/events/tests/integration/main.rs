@@ -25,6 +25,16 @@ pub fn shared(name: &str) -> PathBuf {
     p
 }
 
+/// The 91 shared GDELT 2.0 exports, in name (time) order.
+pub fn gdelt2_exports() -> Vec<PathBuf> {
+    let mut files: Vec<_> = std::fs::read_dir(shared("gdelt/v2/events"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    files
+}
+
 /// Ingests `path` into a fresh store and returns the store and the summary.
 pub fn ingest_one(dir: &Path, path: &Path) -> (EventStore, IngestSummary) {
     let mut store = EventStore::open(dir).unwrap();

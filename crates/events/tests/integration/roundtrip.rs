@@ -8,7 +8,7 @@ use arrow::datatypes::{
 use detente_events::{EventStore, IngestOptions, IngestOutcome};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
-use super::{ingest_one, read_all, shared, testdata};
+use super::{gdelt2_exports, ingest_one, read_all, shared, testdata};
 
 fn col<'a>(b: &'a arrow::array::RecordBatch, name: &str) -> &'a dyn Array {
     b.column_by_name(name)
@@ -211,12 +211,7 @@ fn icews_reads_its_header_nas_and_country_names() {
 fn all_91_gdelt2_exports_read_whole() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = EventStore::open(dir.path()).unwrap();
-    let folder = shared("gdelt/v2/events");
-    let mut files: Vec<_> = std::fs::read_dir(&folder)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
+    let files = gdelt2_exports();
     let (mut read, mut written) = (0, 0);
     for f in &files {
         let IngestOutcome::Ingested(s) =
@@ -327,12 +322,7 @@ fn same_content_again_is_a_no_op_and_force_replaces_without_duplicates() {
 /// pool parses and encodes out of order; the files must not show it.
 #[test]
 fn rows_keep_line_order_and_row_groups_fill_up() {
-    let folder = shared("gdelt/v2/events");
-    let mut files: Vec<_> = std::fs::read_dir(&folder)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
+    let files = gdelt2_exports();
     let mut one = Vec::new();
     for f in &files {
         let mut d = flate2::read::GzDecoder::new(std::fs::File::open(f).unwrap());
