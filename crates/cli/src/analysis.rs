@@ -66,6 +66,10 @@ pub struct PulseArgs {
     /// Draw the series to this file (.svg or .png).
     #[arg(long, value_name = "FILE")]
     pub chart: Option<PathBuf>,
+    /// Print to standard error how long the answer took, from opening the
+    /// store to the last period (printing and charting not included).
+    #[arg(long)]
+    pub timing: bool,
 }
 
 /// The first day of a partial date.
@@ -126,6 +130,7 @@ pub fn pulse(cfg: &RunConfig, args: &PulseArgs, out: &mut dyn Write) -> Result<O
     if let Some(c) = &args.chart {
         chart::check_path(c)?;
     }
+    let started = std::time::Instant::now();
     let store = Store::open(&cfg.store)?;
     let q = PulseQuery {
         a: args.a.clone(),
@@ -142,6 +147,14 @@ pub fn pulse(cfg: &RunConfig, args: &PulseArgs, out: &mut dyn Write) -> Result<O
             "the store holds no events; ingest some with `detente ingest PATH`".into(),
         ));
     };
+    if args.timing {
+        eprintln!(
+            "pulse: {:.6} s, {} periods, read from the {}",
+            started.elapsed().as_secs_f64(),
+            p.periods.len(),
+            p.read_from
+        );
+    }
     write_pulse(cfg.format, &p, out)?;
     if let Some(path) = &args.chart {
         chart::write_time_chart(path, &pulse_chart(&p, &q, Vec::new()))?;

@@ -32,6 +32,7 @@ use datafusion::datasource::listing::{
     ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl,
 };
 use datafusion::execution::SendableRecordBatchStream;
+use datafusion::execution::cache::cache_manager::FileStatisticsCache;
 use datafusion::execution::context::SQLOptions;
 use datafusion::execution::object_store::ObjectStoreUrl;
 use datafusion::prelude::{DataFrame, SessionConfig, SessionContext};
@@ -167,7 +168,9 @@ impl Analytics {
         let config = ListingTableConfig::new(url)
             .with_listing_options(opts)
             .with_schema(detente_events::schema::schema());
-        let table = ListingTable::try_new(config).map_err(df)?;
+        let table = ListingTable::try_new(config)
+            .map_err(df)?
+            .with_cache(self.statistics_cache());
         self.ctx
             .register_table("events", Arc::new(table))
             .map_err(df)?;
@@ -182,11 +185,24 @@ impl Analytics {
         let config = ListingTableConfig::new(url)
             .with_listing_options(opts)
             .with_schema(detente_events::rollup::schema());
-        let table = ListingTable::try_new(config).map_err(df)?;
+        let table = ListingTable::try_new(config)
+            .map_err(df)?
+            .with_cache(self.statistics_cache());
         self.ctx
             .register_table("rollup", Arc::new(table))
             .map_err(df)?;
         Ok(())
+    }
+
+    /// The session's cache of Parquet file statistics. A listing table built
+    /// by hand has none, and would read every file's footer statistics again
+    /// when planning each query. The files a session lists never change (a
+    /// commit gives the next call a new session), so the cache stays valid.
+    fn statistics_cache(&self) -> Option<Arc<FileStatisticsCache>> {
+        self.ctx
+            .runtime_env()
+            .cache_manager
+            .get_file_statistic_cache()
     }
 
     fn register_batch(&self, name: &str, batch: RecordBatch) -> Result<()> {

@@ -18,6 +18,8 @@ use arrow::array::{Array, Date32Array, Float64Array, Int8Array, Int64Array, Reco
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::Serialize;
 
+use detente_events::rollup::{DaySums, DyadFilter, read_dyad_days};
+
 use crate::analytics::{Analytics, days_since_epoch};
 use crate::{Error, Result, Store};
 
@@ -132,17 +134,6 @@ pub struct Pulse {
     pub periods: Vec<Period>,
 }
 
-/// Daily sums of the dyad, by QuadClass.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-struct Day {
-    by_quad: [i64; 5],
-    events: i64,
-    goldstein_sum: f64,
-    goldstein_n: i64,
-    tone_sum: f64,
-    tone_n: i64,
-}
-
 fn round9(v: f64) -> f64 {
     (v * 1e9).round() / 1e9
 }
@@ -185,8 +176,10 @@ pub fn actor_codes(store: &Store, actor: &str) -> Result<Vec<String>> {
 }
 
 /// The source to read: the one asked for, or the only one in the store.
-pub fn choose_source(store: &Store, asked: Option<&str>) -> Result<Option<String>> {
-    let events = store.events()?;
+pub fn choose_source(
+    events: &detente_events::EventStore,
+    asked: Option<&str>,
+) -> Result<Option<String>> {
     let sources: Vec<String> = {
         let mut s: Vec<String> = events.ingests()?.into_iter().map(|i| i.format).collect();
         s.sort();
@@ -235,45 +228,32 @@ pub fn dyad_condition(a: &[String], b: &[String], directed: bool) -> String {
     }
 }
 
-/// Daily sums of the rows matching `condition`, by day and QuadClass.
-fn daily(
+/// Daily sums of the raw events matching `condition`, by day.
+fn daily_from_events(
     analytics: &Analytics,
-    table_rollup: bool,
     source: &str,
     from: NaiveDate,
     to: NaiveDate,
     condition: &str,
-) -> Result<BTreeMap<i32, Day>> {
-    let sql = if table_rollup {
-        format!(
-            "SELECT day, quad_class, sum(events) AS events, sum(goldstein_sum) AS gs, \
-                    sum(goldstein_n) AS gn, sum(tone_sum) AS ts, sum(tone_n) AS tn \
-             FROM rollup WHERE source = {src} AND day BETWEEN DATE {f} AND DATE {t} AND {condition} \
-             GROUP BY day, quad_class",
-            src = quote(source),
-            f = quote(&from.to_string()),
-            t = quote(&to.to_string()),
-        )
-    } else {
-        format!(
-            "SELECT day, quad_class, count(*) AS events, coalesce(sum(goldstein), 0) AS gs, \
-                    count(goldstein) AS gn, coalesce(sum(avg_tone), 0) AS ts, count(avg_tone) AS tn \
-             FROM events WHERE source = {src} AND day BETWEEN DATE {f} AND DATE {t} AND {condition} \
-             GROUP BY day, quad_class",
-            src = quote(source),
-            f = quote(&from.to_string()),
-            t = quote(&to.to_string()),
-        )
-    };
+) -> Result<BTreeMap<i32, DaySums>> {
+    let sql = format!(
+        "SELECT day, quad_class, count(*) AS events, coalesce(sum(goldstein), 0) AS gs, \
+                count(goldstein) AS gn, coalesce(sum(avg_tone), 0) AS ts, count(avg_tone) AS tn \
+         FROM events WHERE source = {src} AND day BETWEEN DATE {f} AND DATE {t} AND {condition} \
+         GROUP BY day, quad_class",
+        src = quote(source),
+        f = quote(&from.to_string()),
+        t = quote(&to.to_string()),
+    );
     let batches = analytics.collect(&sql)?;
-    let mut out: BTreeMap<i32, Day> = BTreeMap::new();
+    let mut out: BTreeMap<i32, DaySums> = BTreeMap::new();
     for b in &batches {
         read_daily(b, &mut out)?;
     }
     Ok(out)
 }
 
-fn read_daily(b: &RecordBatch, out: &mut BTreeMap<i32, Day>) -> Result<()> {
+fn read_daily(b: &RecordBatch, out: &mut BTreeMap<i32, DaySums>) -> Result<()> {
     let bad = || Error::Sql("unexpected column types in the daily sums".into());
     let day = b
         .column(0)
@@ -320,22 +300,35 @@ impl Store {
         }
         let a = actor_codes(self, &q.a)?;
         let b = actor_codes(self, &q.b)?;
-        let Some(source) = choose_source(self, q.source.as_deref())? else {
+        let events = self.events()?;
+        let Some(source) = choose_source(&events, q.source.as_deref())? else {
             return Ok(None);
         };
-        let events = self.events()?;
         let use_rollup = !q.from_events && events.rollup_complete()?;
         let coverage = events.daily_coverage(&source)?;
-        let analytics = self.analytics()?;
-        let dyad = daily(
-            &analytics,
-            use_rollup,
-            &source,
-            q.from,
-            q.to,
-            &dyad_condition(&a, &b, q.directed),
-        )?;
-        let all = daily(&analytics, use_rollup, &source, q.from, q.to, "TRUE")?;
+        let (dyad, all) = if use_rollup {
+            let filter = DyadFilter {
+                a: a.clone(),
+                b: b.clone(),
+                directed: q.directed,
+            };
+            let days = read_dyad_days(
+                &events.rollup_files(&source)?,
+                days_since_epoch(q.from),
+                days_since_epoch(q.to),
+                &filter,
+            )?;
+            (days.dyad, days.all)
+        } else {
+            let analytics = self.analytics()?;
+            let condition = dyad_condition(&a, &b, q.directed);
+            let dyad = daily_from_events(&analytics, &source, q.from, q.to, &condition)?;
+            let all = daily_from_events(&analytics, &source, q.from, q.to, "TRUE")?
+                .into_iter()
+                .map(|(d, s)| (d, s.events))
+                .collect();
+            (dyad, all)
+        };
         let mut periods = Vec::new();
         let mut start = q.freq.start(q.from);
         while start <= q.to {
@@ -344,7 +337,7 @@ impl Store {
             let last = (next - Duration::days(1)).min(q.to);
             let mut covered = 0.0;
             let mut days = 0.0;
-            let mut sum = Day::default();
+            let mut sum = DaySums::default();
             let mut total = 0i64;
             let mut d = first;
             while d <= last {
@@ -352,17 +345,10 @@ impl Store {
                 covered += coverage.get(&d).copied().unwrap_or(0.0);
                 let k = days_since_epoch(d);
                 if let Some(x) = dyad.get(&k) {
-                    for i in 0..5 {
-                        sum.by_quad[i] += x.by_quad[i];
-                    }
-                    sum.events += x.events;
-                    sum.goldstein_sum += x.goldstein_sum;
-                    sum.goldstein_n += x.goldstein_n;
-                    sum.tone_sum += x.tone_sum;
-                    sum.tone_n += x.tone_n;
+                    sum.add(x);
                 }
                 if let Some(x) = all.get(&k) {
-                    total += x.events;
+                    total += x;
                 }
                 d += Duration::days(1);
             }
@@ -491,10 +477,11 @@ impl Store {
         limit: usize,
         source: Option<&str>,
     ) -> Result<Option<TopDyads>> {
-        let Some(source) = choose_source(self, source)? else {
+        let events = self.events()?;
+        let Some(source) = choose_source(&events, source)? else {
             return Ok(None);
         };
-        let use_rollup = self.events()?.rollup_complete()?;
+        let use_rollup = events.rollup_complete()?;
         let (table, n, gs, gn) = if use_rollup {
             ("rollup", "events", "goldstein_sum", "goldstein_n")
         } else {

@@ -42,6 +42,14 @@ pub enum Error {
         /// The cause.
         reason: String,
     },
+    /// A Parquet file of the store could not be read.
+    #[error("reading Parquet {path}: {reason}")]
+    ReadParquet {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        reason: String,
+    },
     /// The manifest store failed.
     #[error("event manifest: {0}")]
     Sqlite(#[from] rusqlite::Error),

@@ -249,6 +249,16 @@ impl EventStore {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// The rollup files of a source's ingests, in the order they were
+    /// ingested.
+    pub fn rollup_files(&self, source: &str) -> Result<Vec<PathBuf>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT rollup FROM ingests WHERE format = ?1 AND rollup IS NOT NULL ORDER BY id",
+        )?;
+        let rows = stmt.query_map([source], |r| r.get::<_, String>(0))?;
+        rows.map(|r| Ok(self.root.join(r?))).collect()
+    }
+
     /// Whether every ingest has its rollup, so that series can read the
     /// rollup instead of the events.
     pub fn rollup_complete(&self) -> Result<bool> {
