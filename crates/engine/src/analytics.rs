@@ -167,7 +167,7 @@ impl Analytics {
         let url = ListingTableUrl::parse(format!("{STORE_URL}/events/")).map_err(df)?;
         let config = ListingTableConfig::new(url)
             .with_listing_options(opts)
-            .with_schema(detente_events::schema::schema());
+            .with_schema(view_types(&detente_events::schema::schema()));
         let table = ListingTable::try_new(config)
             .map_err(df)?
             .with_cache(self.statistics_cache());
@@ -320,6 +320,21 @@ impl Analytics {
         }
         Ok((schema, rows))
     }
+}
+
+/// `schema` with its strings read as string views. Codes and names are
+/// short: a view holds up to 12 bytes inline, so reading, comparing and
+/// grouping them need no copy into a separate buffer.
+fn view_types(schema: &Schema) -> SchemaRef {
+    let fields: Vec<Field> = schema
+        .fields()
+        .iter()
+        .map(|f| match f.data_type() {
+            DataType::Utf8 => f.as_ref().clone().with_data_type(DataType::Utf8View),
+            _ => f.as_ref().clone(),
+        })
+        .collect();
+    Arc::new(Schema::new_with_metadata(fields, schema.metadata().clone()))
 }
 
 /// The rows of a read-only query, cut at a limit.
