@@ -205,7 +205,20 @@ impl Analytics {
             .get_file_statistic_cache()
     }
 
+    /// Registers an in-memory table, its strings as views like the events'
+    /// (a join on codes then compares views with views, and the labels it
+    /// carries along are copied as 16-byte views, not as whole strings).
     fn register_batch(&self, name: &str, batch: RecordBatch) -> Result<()> {
+        let schema = view_types(&batch.schema());
+        let columns = batch
+            .columns()
+            .iter()
+            .zip(schema.fields())
+            .map(|(c, f)| arrow::compute::cast(c, f.data_type()))
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(|e| Error::Sql(format!("table {name}: {e}")))?;
+        let batch = RecordBatch::try_new(schema, columns)
+            .map_err(|e| Error::Sql(format!("table {name}: {e}")))?;
         let table = MemTable::try_new(batch.schema(), vec![vec![batch]]).map_err(df)?;
         self.ctx.register_table(name, Arc::new(table)).map_err(df)?;
         Ok(())

@@ -772,7 +772,7 @@ pub async fn sql(
                 .schema
                 .fields()
                 .iter()
-                .map(|f| json!({"name": f.name(), "type": f.data_type().to_string()}))
+                .map(|f| json!({"name": f.name(), "type": column_type(f.data_type())}))
                 .collect();
             ok(&json!({
                 "columns": columns,
@@ -785,4 +785,16 @@ pub async fn sql(
             }))
         })
         .await
+}
+
+/// The Arrow type of a result column as the API names it. Strings read as
+/// views (`Utf8View`, how the store's tables hold them) are named as plain
+/// strings: the view is how the engine holds them, not a different type.
+fn column_type(t: &detente::arrow::datatypes::DataType) -> String {
+    use detente::arrow::datatypes::DataType;
+    match t {
+        DataType::Utf8View => DataType::Utf8.to_string(),
+        DataType::BinaryView => DataType::Binary.to_string(),
+        other => other.to_string(),
+    }
 }
