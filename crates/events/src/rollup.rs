@@ -24,6 +24,7 @@ use parquet::arrow::arrow_reader::{
     ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
 };
 use parquet::file::statistics::Statistics;
+use rayon::prelude::*;
 
 use crate::schema::col;
 use crate::{Error, Result};
@@ -352,6 +353,10 @@ const DYAD_COLUMNS: [&str; 9] = [
 /// planning SQL, since a rollup is small and one pass answers both the
 /// dyad's sums and the totals.
 ///
+/// Files are read in parallel (a store has one rollup file per ingest) and
+/// their sums added in the order of `files`, so an answer does not depend on
+/// which file finished first.
+///
 /// Fails when a file cannot be opened or is not a rollup file.
 pub fn read_dyad_days(
     files: &[PathBuf],
@@ -359,9 +364,26 @@ pub fn read_dyad_days(
     to: i32,
     dyad: &DyadFilter,
 ) -> Result<DyadDays> {
+    let parts: Vec<DyadDays> = files
+        .par_iter()
+        .map(|path| {
+            let mut part = DyadDays::default();
+            read_file(path, from, to, dyad, &mut part)?;
+            Ok(part)
+        })
+        .collect::<Result<_>>()?;
     let mut out = DyadDays::default();
-    for path in files {
-        read_file(path, from, to, dyad, &mut out)?;
+    for part in parts {
+        if out.all.is_empty() && out.dyad.is_empty() {
+            out = part;
+            continue;
+        }
+        for (d, n) in part.all {
+            *out.all.entry(d).or_default() += n;
+        }
+        for (d, s) in part.dyad {
+            out.dyad.entry(d).or_default().add(&s);
+        }
     }
     Ok(out)
 }
