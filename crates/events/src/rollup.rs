@@ -366,18 +366,11 @@ pub fn read_dyad_days(
 ) -> Result<DyadDays> {
     let parts: Vec<DyadDays> = files
         .par_iter()
-        .map(|path| {
-            let mut part = DyadDays::default();
-            read_file(path, from, to, dyad, &mut part)?;
-            Ok(part)
-        })
+        .map(|path| read_file(path, from, to, dyad))
         .collect::<Result<_>>()?;
-    let mut out = DyadDays::default();
+    let mut parts = parts.into_iter();
+    let mut out = parts.next().unwrap_or_default();
     for part in parts {
-        if out.all.is_empty() && out.dyad.is_empty() {
-            out = part;
-            continue;
-        }
         for (d, n) in part.all {
             *out.all.entry(d).or_default() += n;
         }
@@ -388,7 +381,7 @@ pub fn read_dyad_days(
     Ok(out)
 }
 
-fn read_file(path: &Path, from: i32, to: i32, dyad: &DyadFilter, out: &mut DyadDays) -> Result<()> {
+fn read_file(path: &Path, from: i32, to: i32, dyad: &DyadFilter) -> Result<DyadDays> {
     let bad = |reason: String| Error::ReadParquet {
         path: path.to_path_buf(),
         reason,
@@ -438,12 +431,13 @@ fn read_file(path: &Path, from: i32, to: i32, dyad: &DyadFilter, out: &mut DyadD
         .with_batch_size(65_536)
         .build()
         .map_err(|e| bad(e.to_string()))?;
+    let mut out = DyadDays::default();
     for batch in reader {
         let batch = batch.map_err(|e| bad(e.to_string()))?;
-        add_dyad_rows(&batch, from, to, dyad, out)
+        add_dyad_rows(&batch, from, to, dyad, &mut out)
             .ok_or_else(|| bad("unexpected column types: not a rollup file".into()))?;
     }
-    Ok(())
+    Ok(out)
 }
 
 /// A rollup file's schema with the country codes as dictionaries.
