@@ -26,12 +26,13 @@ use arrow::array::{
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use async_trait::async_trait;
 use bytes::Bytes;
-use datafusion::datasource::MemTable;
 use datafusion::datasource::file_format::parquet::ParquetFormat;
 use datafusion::datasource::listing::{
     ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl,
 };
+use datafusion::datasource::{MemTable, TableProvider};
 use datafusion::execution::SendableRecordBatchStream;
+use datafusion::execution::SessionStateBuilder;
 use datafusion::execution::cache::cache_manager::FileStatisticsCache;
 use datafusion::execution::context::SQLOptions;
 use datafusion::execution::object_store::ObjectStoreUrl;
@@ -48,6 +49,7 @@ use object_store::{
 use detente_atlas::tables::{Cell, ColumnType};
 use detente_core::cameo;
 
+use crate::rollup_sql::RollupRewrite;
 use crate::{Error, Result, Store};
 
 /// The URL under which the store's files are read.
@@ -106,19 +108,20 @@ impl Store {
         {
             return Ok(session.clone());
         }
-        let session = Arc::new(self.new_analytics(listed)?);
+        let session = Arc::new(self.new_analytics(listed, events.rollup_complete()?)?);
         *cached = Some((key, session.clone()));
         Ok(session)
     }
 
-    fn new_analytics(&self, listed: HashSet<String>) -> Result<Analytics> {
+    fn new_analytics(&self, listed: HashSet<String>, rollup_complete: bool) -> Result<Analytics> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()
             .map_err(|e| Error::Sql(format!("cannot start the query runtime: {e}")))?;
         let config = SessionConfig::new()
             .with_information_schema(true)
-            .with_default_catalog_and_schema("detente", "public");
+            .with_default_catalog_and_schema("detente", "public")
+            .with_option_extension(crate::rollup_sql::DetenteOptions::default());
         let ctx = SessionContext::new_with_config(config);
         let files = LocalFileSystem::new_with_prefix(self.root())
             .map_err(|e| Error::Sql(format!("cannot read the store folder: {e}")))?;
@@ -130,12 +133,12 @@ impl Store {
                 listed,
             }),
         );
-        let analytics = Analytics {
+        let mut analytics = Analytics {
             ctx,
             runtime: Some(runtime),
         };
-        analytics.register_events()?;
-        analytics.register_rollup()?;
+        let events_table = analytics.register_events()?;
+        let rollup_table = analytics.register_rollup()?;
         for t in self.atlas().tables()? {
             analytics.register_batch(t.name, atlas_batch(&t)?)?;
         }
@@ -151,12 +154,22 @@ impl Store {
         for f in detente_events::udf::functions() {
             analytics.ctx.register_udf(f);
         }
+        if rollup_complete {
+            // The rewrite goes first, before DataFusion types the plan, so
+            // that the expressions it builds are typed like the user's.
+            let rule = Arc::new(RollupRewrite::new(events_table, rollup_table));
+            let mut state = SessionStateBuilder::new_from_existing(analytics.ctx.state());
+            if let Some(analyzer) = state.analyzer() {
+                analyzer.rules.insert(0, rule);
+            }
+            analytics.ctx = SessionContext::new_with_state(state.build());
+        }
         Ok(analytics)
     }
 }
 
 impl Analytics {
-    fn register_events(&self) -> Result<()> {
+    fn register_events(&self) -> Result<Arc<dyn TableProvider>> {
         let opts = ListingOptions::new(Arc::new(ParquetFormat::default()))
             .with_file_extension(".parquet")
             .with_table_partition_cols(vec![
@@ -168,30 +181,34 @@ impl Analytics {
         let config = ListingTableConfig::new(url)
             .with_listing_options(opts)
             .with_schema(view_types(&detente_events::schema::schema()));
-        let table = ListingTable::try_new(config)
-            .map_err(df)?
-            .with_cache(self.statistics_cache());
+        let table: Arc<dyn TableProvider> = Arc::new(
+            ListingTable::try_new(config)
+                .map_err(df)?
+                .with_cache(self.statistics_cache()),
+        );
         self.ctx
-            .register_table("events", Arc::new(table))
+            .register_table("events", table.clone())
             .map_err(df)?;
-        Ok(())
+        Ok(table)
     }
 
-    fn register_rollup(&self) -> Result<()> {
+    fn register_rollup(&self) -> Result<Arc<dyn TableProvider>> {
         let opts = ListingOptions::new(Arc::new(ParquetFormat::default()))
             .with_file_extension(".parquet")
             .with_table_partition_cols(vec![("source".to_string(), DataType::Utf8)]);
         let url = ListingTableUrl::parse(format!("{STORE_URL}/rollup/")).map_err(df)?;
         let config = ListingTableConfig::new(url)
             .with_listing_options(opts)
-            .with_schema(detente_events::rollup::schema());
-        let table = ListingTable::try_new(config)
-            .map_err(df)?
-            .with_cache(self.statistics_cache());
+            .with_schema(view_types(&detente_events::rollup::schema()));
+        let table: Arc<dyn TableProvider> = Arc::new(
+            ListingTable::try_new(config)
+                .map_err(df)?
+                .with_cache(self.statistics_cache()),
+        );
         self.ctx
-            .register_table("rollup", Arc::new(table))
+            .register_table("rollup", table.clone())
             .map_err(df)?;
-        Ok(())
+        Ok(table)
     }
 
     /// The session's cache of Parquet file statistics. A listing table built

@@ -31,6 +31,7 @@ pub mod export;
 pub mod ingest;
 pub mod inputs;
 pub mod pulse;
+pub mod rollup_sql;
 pub mod shifts;
 pub mod structural;
 

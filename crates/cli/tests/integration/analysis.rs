@@ -381,3 +381,112 @@ fn shifts_and_top_dyads_on_real_exports() {
     });
     assert_eq!(&std::fs::read(d.join("s.png")).unwrap()[1..4], b"PNG");
 }
+
+/// Runs SQL statements given on stdin; returns the CSV they print.
+fn sql_csv(d: &Path, statements: &str) -> String {
+    use std::io::Write;
+    let mut child = detente(d)
+        .args(["sql", "--format", "csv"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(statements.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{statements}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Whether two CSV answers hold the same cells, numbers within 1e-9.
+fn same_csv(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<&str>, Vec<&str>) = (a.lines().collect(), b.lines().collect());
+    a.len() == b.len()
+        && a.iter().zip(&b).all(|(x, y)| {
+            let (x, y): (Vec<&str>, Vec<&str>) = (x.split(',').collect(), y.split(',').collect());
+            x.len() == y.len()
+                && x.iter()
+                    .zip(&y)
+                    .all(|(u, v)| match (u.parse::<f64>(), v.parse::<f64>()) {
+                        (Ok(u), Ok(v)) => (u - v).abs() <= 1e-9 * u.abs().max(1.0),
+                        _ => u == v,
+                    })
+        })
+}
+
+#[test]
+fn sql_aggregates_read_the_rollup_and_answer_as_the_events_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    store_with_exports(d);
+    let dyad = "least(actor1_country_code, actor2_country_code) || '-' || greatest(actor1_country_code, actor2_country_code)";
+    let rewritten = [
+        "SELECT year, quad_class, count(*) AS n FROM events GROUP BY year, quad_class ORDER BY year, quad_class".to_string(),
+        format!(
+            "SELECT {dyad} AS dyad, count(*) AS n FROM events WHERE year = 2024 AND quad_class IN (3, 4) \
+             AND actor1_country_code IS NOT NULL AND actor2_country_code IS NOT NULL \
+             AND actor1_country_code <> actor2_country_code GROUP BY dyad ORDER BY n DESC, dyad LIMIT 20"
+        ),
+        "SELECT date_trunc('hour', CAST(day AS TIMESTAMP)) AS h, quad_class, count(*) AS n, avg(goldstein) AS g \
+         FROM events WHERE (actor1_country_code = 'RUS' AND actor2_country_code = 'USA') \
+         OR (actor1_country_code = 'USA' AND actor2_country_code = 'RUS') GROUP BY h, quad_class ORDER BY h, quad_class"
+            .to_string(),
+        "SELECT count(*) AS n, avg(avg_tone) AS tone FROM events WHERE day BETWEEN DATE '2024-10-01' AND DATE '2024-10-31'"
+            .to_string(),
+        "SELECT e.source, e.month, count(e.actor2_country_code) AS a2, sum(e.goldstein) AS g, count(e.avg_tone) AS t, \
+         sum(avg_tone) AS ts, count(goldstein) AS gn FROM events e WHERE e.actor1_country_code = 'USA' \
+         GROUP BY e.source, e.month HAVING count(*) > 0 ORDER BY 1, 2"
+            .to_string(),
+        "SELECT count(*) AS n, avg(goldstein) AS g, sum(goldstein) AS s FROM events WHERE day > DATE '2030-01-01'"
+            .to_string(),
+        "SELECT actor1_country_code AS c, count(1) AS n FROM events GROUP BY c ORDER BY n DESC, c NULLS FIRST LIMIT 5"
+            .to_string(),
+    ];
+    let kept = [
+        "SELECT c.label, count(*) AS n FROM events e JOIN cameo_event_codes c ON c.code = e.event_code \
+         GROUP BY c.label ORDER BY n DESC, c.label LIMIT 10",
+        "SELECT event_code, count(*) AS n FROM events GROUP BY event_code ORDER BY n DESC, event_code LIMIT 5",
+        "SELECT min(goldstein) AS g FROM events",
+        "SELECT count(DISTINCT actor1_country_code) AS n FROM events",
+        "SELECT count(*) AS n FROM events WHERE random() < 2",
+        "SELECT count(*) AS n FROM events WHERE event_root_code = '14'",
+        "SELECT sum(num_mentions) AS n FROM events",
+    ];
+    for (sql, from_rollup) in rewritten
+        .iter()
+        .map(|s| (s.as_str(), true))
+        .chain(kept.iter().map(|s| (*s, false)))
+    {
+        let plan = sql_csv(d, &format!("EXPLAIN {sql};"));
+        assert_eq!(
+            plan.contains("TableScan: rollup"),
+            from_rollup,
+            "{sql}\n{plan}"
+        );
+        assert_eq!(
+            plan.contains("TableScan: events"),
+            !from_rollup,
+            "{sql}\n{plan}"
+        );
+        let on = sql_csv(d, &format!("{sql};"));
+        let off = sql_csv(d, &format!("SET detente.rollup_rewrite = false; {sql};"));
+        assert!(on.lines().count() > 1, "{sql}: no rows\n{on}");
+        assert!(same_csv(&on, &off), "{sql}\nrollup:\n{on}\nevents:\n{off}");
+        if from_rollup {
+            let plan = sql_csv(
+                d,
+                &format!("SET detente.rollup_rewrite = false; EXPLAIN {sql};"),
+            );
+            assert!(!plan.contains("TableScan: rollup"), "{sql}\n{plan}");
+        }
+    }
+}
