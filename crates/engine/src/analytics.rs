@@ -52,6 +52,22 @@ use detente_core::cameo;
 use crate::rollup_sql::RollupRewrite;
 use crate::{Error, Result, Store};
 
+datafusion::common::extensions_options! {
+    /// detente's session settings, set with `SET detente.<name> = <value>`.
+    pub struct DetenteOptions {
+        /// Answer aggregates over `events` from the rollup when they need
+        /// only what it keeps (see [`crate::rollup_sql`]).
+        pub rollup_rewrite: bool, default = true
+        /// Group the events by their join keys before joining them with an
+        /// in-memory table (see [`crate::pre_aggregate`]).
+        pub pre_aggregate: bool, default = true
+    }
+}
+
+impl datafusion::config::ConfigExtension for DetenteOptions {
+    const PREFIX: &'static str = "detente";
+}
+
 /// The URL under which the store's files are read.
 const STORE_URL: &str = "detente://store";
 
@@ -121,7 +137,7 @@ impl Store {
         let config = SessionConfig::new()
             .with_information_schema(true)
             .with_default_catalog_and_schema("detente", "public")
-            .with_option_extension(crate::rollup_sql::DetenteOptions::default());
+            .with_option_extension(DetenteOptions::default());
         let ctx = SessionContext::new_with_config(config);
         let files = LocalFileSystem::new_with_prefix(self.root())
             .map_err(|e| Error::Sql(format!("cannot read the store folder: {e}")))?;
@@ -154,6 +170,9 @@ impl Store {
         for f in detente_events::udf::functions() {
             analytics.ctx.register_udf(f);
         }
+        analytics
+            .ctx
+            .add_optimizer_rule(Arc::new(crate::pre_aggregate::PreAggregate));
         if rollup_complete {
             // The rewrite goes first, before DataFusion types the plan, so
             // that the expressions it builds are typed like the user's.

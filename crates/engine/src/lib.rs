@@ -30,6 +30,7 @@ pub mod data;
 pub mod export;
 pub mod ingest;
 pub mod inputs;
+pub mod pre_aggregate;
 pub mod pulse;
 pub mod rollup_sql;
 pub mod shifts;

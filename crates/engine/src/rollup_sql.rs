@@ -32,7 +32,7 @@ use std::sync::Arc;
 use arrow::datatypes::DataType;
 use datafusion::common::tree_node::{Transformed, TreeNode, TreeNodeRecursion};
 use datafusion::common::{Column, Result as DfResult, ScalarValue, TableReference};
-use datafusion::config::{ConfigExtension, ConfigOptions};
+use datafusion::config::ConfigOptions;
 use datafusion::datasource::{TableProvider, provider_as_source, source_as_provider};
 use datafusion::functions::expr_fn::{coalesce, date_part, nullif};
 use datafusion::functions_aggregate::average::Avg;
@@ -46,18 +46,7 @@ use datafusion::logical_expr::{
 };
 use datafusion::optimizer::AnalyzerRule;
 
-datafusion::common::extensions_options! {
-    /// detente's session settings, set with `SET detente.<name> = <value>`.
-    pub struct DetenteOptions {
-        /// Answer aggregates over `events` from the rollup when they need
-        /// only what it keeps.
-        pub rollup_rewrite: bool, default = true
-    }
-}
-
-impl ConfigExtension for DetenteOptions {
-    const PREFIX: &'static str = "detente";
-}
+use crate::analytics::DetenteOptions;
 
 /// The columns of `events` that a rollup row determines.
 const KEYS: [&str; 7] = [

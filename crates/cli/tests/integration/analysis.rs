@@ -490,3 +490,50 @@ fn sql_aggregates_read_the_rollup_and_answer_as_the_events_do() {
         }
     }
 }
+
+#[test]
+fn sql_joins_with_reference_tables_count_first_and_answer_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    store_with_exports(d);
+    let grouped_first = [
+        "SELECT c.label, count(*) AS n FROM events e JOIN cameo_event_codes c ON c.code = e.event_code \
+         GROUP BY c.label ORDER BY n DESC, c.label LIMIT 10",
+        // Several codes per root: the mins and maxes of codes are combined.
+        "SELECT substr(c.code, 1, 2) AS root, count(*) AS n, sum(e.goldstein) AS g, min(e.avg_tone) AS lo, \
+         max(e.num_mentions) AS hi, count(e.actor1_code) AS a FROM events e \
+         JOIN cameo_event_codes c ON c.code = e.event_code WHERE e.quad_class = 4 GROUP BY root ORDER BY root",
+        "SELECT k.name, e.actor1_country_code AS code, count(*) AS n FROM cameo_countries k \
+         JOIN events e ON e.actor1_country_code = k.code GROUP BY k.name, e.actor1_country_code \
+         ORDER BY n DESC, code LIMIT 10",
+    ];
+    let joined_first = [
+        "SELECT c.label, avg(e.goldstein) AS g FROM events e JOIN cameo_event_codes c ON c.code = e.event_code \
+         GROUP BY c.label ORDER BY c.label",
+        "SELECT c.label, e.actor1_code, count(*) AS n FROM events e JOIN cameo_event_codes c ON c.code = e.event_code \
+         GROUP BY c.label, e.actor1_code ORDER BY n DESC, c.label, e.actor1_code LIMIT 10",
+        "SELECT c.label, count(*) AS n FROM events e LEFT JOIN cameo_event_codes c ON c.code = e.event_code \
+         GROUP BY c.label ORDER BY n DESC, c.label LIMIT 10",
+        "SELECT count(*) AS n FROM events e JOIN cameo_event_codes c ON c.code = e.event_code",
+    ];
+    for (sql, first) in grouped_first
+        .iter()
+        .map(|s| (*s, true))
+        .chain(joined_first.iter().map(|s| (*s, false)))
+    {
+        let plan = sql_csv(d, &format!("EXPLAIN {sql};"));
+        assert_eq!(plan.contains("__pre_aggregate"), first, "{sql}\n{plan}");
+        let on = sql_csv(d, &format!("{sql};"));
+        let off = sql_csv(d, &format!("SET detente.pre_aggregate = false; {sql};"));
+        assert!(on.lines().count() > 1, "{sql}: no rows\n{on}");
+        assert!(
+            same_csv(&on, &off),
+            "{sql}\ngrouped first:\n{on}\njoined first:\n{off}"
+        );
+        let plan = sql_csv(
+            d,
+            &format!("SET detente.pre_aggregate = false; EXPLAIN {sql};"),
+        );
+        assert!(!plan.contains("__pre_aggregate"), "{sql}\n{plan}");
+    }
+}
