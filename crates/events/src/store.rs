@@ -7,9 +7,15 @@
 //! commits one manifest transaction recording the input, its outputs and its
 //! quarantine. Readers see only the files the manifest lists, so data becomes
 //! visible exactly when that transaction commits: a crash before it leaves
-//! unlisted files, which the next open removes; a crash after it leaves a
+//! unlisted files, which the next ingest removes; a crash after it leaves a
 //! complete ingest. Replacing an ingest (`force`) swaps the manifest rows in the
 //! same transaction and deletes the old files after the commit.
+//!
+//! An ingest holds an exclusive lock on `ingest.lock` in the store folder from
+//! start to commit, so ingests by several processes run one at a time, and
+//! only an ingest that holds the lock removes unlisted files: a reader cannot
+//! tell a file from a crash from one an ingest is writing, so opening the
+//! store for reading never removes anything.
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -222,12 +228,30 @@ impl EventStore {
             tx.pragma_update(None, "user_version", i as i64 + 1)?;
             tx.commit()?;
         }
-        let store = EventStore {
+        Ok(EventStore {
             root: root.to_path_buf(),
             conn,
+        })
+    }
+
+    /// Waits for the store's ingest lock, then removes what interrupted
+    /// ingests left. The lock is held until the returned file is dropped; the
+    /// operating system releases it if the process dies.
+    fn lock_for_ingest(&self) -> Result<File> {
+        let path = self.root.join("ingest.lock");
+        let io = |source| Error::Io {
+            path: path.clone(),
+            source,
         };
-        store.collect_garbage()?;
-        Ok(store)
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(io)?;
+        lock.lock().map_err(io)?;
+        self.collect_garbage()?;
+        Ok(lock)
     }
 
     /// The store folder.
@@ -416,6 +440,7 @@ impl EventStore {
         progress: &dyn Fn(Progress),
     ) -> Result<IngestOutcome> {
         let started = Instant::now();
+        let _lock = self.lock_for_ingest()?;
         let meta = std::fs::metadata(path).map_err(|source| Error::Io {
             path: path.to_path_buf(),
             source,

@@ -195,7 +195,9 @@ fn a_forced_format_reads_every_row_against_it() {
 #[test]
 fn interrupted_ingest_leaves_no_visible_trace() {
     // Files written by an ingest that never committed are not listed, so they
-    // are not part of the data set, and the next open removes them.
+    // are not part of the data set. Opening the store to read leaves them (an
+    // ingest in another process may be writing them); the next ingest, holding
+    // the ingest lock, removes them.
     let dir = tempfile::tempdir().unwrap();
     let (store, _) = ingest_one(dir.path(), &testdata("gdelt2-20161013151500-head50.csv"));
     drop(store);
@@ -204,10 +206,53 @@ fn interrupted_ingest_leaves_no_visible_trace() {
         .join("events/source=gdelt2/year=2099/month=01/part-orphan.parquet");
     std::fs::create_dir_all(orphan.parent().unwrap()).unwrap();
     std::fs::write(&orphan, b"half a file").unwrap();
-    let store = EventStore::open(dir.path()).unwrap();
-    assert!(!orphan.exists());
+    let mut store = EventStore::open(dir.path()).unwrap();
+    assert!(orphan.exists(), "a reader removed a file it cannot judge");
     assert_eq!(
         store.outputs().unwrap().iter().map(|o| o.rows).sum::<u64>(),
         50
     );
+    store
+        .ingest(
+            &testdata("gdelt2-20161013151500-head50.csv"),
+            &IngestOptions::default(),
+            &|_| {},
+        )
+        .unwrap();
+    assert!(!orphan.exists(), "the next ingest left the orphan");
+    assert_eq!(
+        store.outputs().unwrap().iter().map(|o| o.rows).sum::<u64>(),
+        50
+    );
+}
+
+#[test]
+fn ingests_wait_for_the_store_lock() {
+    // Another process's ingest holds the lock: this one waits, then runs.
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = EventStore::open(dir.path()).unwrap();
+    let held = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.path().join("ingest.lock"))
+        .unwrap();
+    held.lock().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            let out = store.ingest(
+                &testdata("gdelt2-20161013151500-head50.csv"),
+                &IngestOptions::default(),
+                &|_| {},
+            );
+            tx.send(out.map(|o| matches!(o, IngestOutcome::Ingested(_))))
+                .unwrap();
+        });
+        let waited = rx.recv_timeout(std::time::Duration::from_millis(500));
+        assert!(waited.is_err(), "ingested while the lock was held");
+        held.unlock().unwrap();
+        let done = rx.recv_timeout(std::time::Duration::from_secs(60));
+        assert!(matches!(done, Ok(Ok(true))), "{done:?}");
+    });
 }
