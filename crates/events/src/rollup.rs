@@ -428,7 +428,7 @@ fn read_file(path: &Path, from: i32, to: i32, dyad: &DyadFilter) -> Result<DyadD
     let reader = builder
         .with_projection(mask)
         .with_row_groups(groups)
-        .with_batch_size(65_536)
+        .with_batch_size(8192)
         .build()
         .map_err(|e| bad(e.to_string()))?;
     let mut out = DyadDays::default();
