@@ -24,9 +24,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
-use parquet::arrow::ArrowWriter;
-use parquet::basic::{Compression, ZstdLevel};
-use parquet::file::properties::WriterProperties;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -34,7 +31,7 @@ use sha2::{Digest, Sha256};
 use crate::error::{Error, Result};
 use crate::input::{Chunker, with_reader};
 use crate::parse::{Format, Parsed, detect};
-use crate::pipeline::{self, Event, ROW_GROUP, Target, Written};
+use crate::pipeline::{self, Event, Target, Written};
 use crate::rollup::Rollup;
 
 const MIGRATIONS: &[&str] = &[
@@ -771,17 +768,9 @@ fn write_rollup(root: &Path, format: Format, run: &str, rollup: &Rollup) -> Resu
     if let Some(dir) = full.parent() {
         std::fs::create_dir_all(dir).map_err(io)?;
     }
-    let batch = rollup.to_batch().map_err(|e| pq(&e))?;
     let result = (|| {
         let file = File::create(&full).map_err(io)?;
-        let props = WriterProperties::builder()
-            .set_compression(Compression::ZSTD(ZstdLevel::default()))
-            .set_max_row_group_row_count(Some(ROW_GROUP))
-            .build();
-        let mut w =
-            ArrowWriter::try_new(file, crate::rollup::schema(), Some(props)).map_err(|e| pq(&e))?;
-        w.write(&batch).map_err(|e| pq(&e))?;
-        let file = w.into_inner().map_err(|e| pq(&e))?;
+        let file = rollup.write(file).map_err(|e| pq(&e))?;
         file.sync_all().map_err(io)?;
         if let Some(dir) = full.parent() {
             sync_dir(dir);
