@@ -75,7 +75,7 @@ impl Atlas {
             h.update(f.name.as_bytes());
             h.update(f.text.as_bytes());
         }
-        h.update(format!("{:?}", detente_core::reference::states().ok()).as_bytes());
+        h.update(detente_core::reference::states_text().as_bytes());
         format!("{:x}", h.finalize())
     }
 

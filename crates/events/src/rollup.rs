@@ -430,10 +430,15 @@ pub fn read_dyad_days(
     to: i32,
     dyad: &DyadFilter,
 ) -> Result<DyadDays> {
-    let parts: Vec<DyadDays> = files
-        .par_iter()
-        .map(|path| read_file(path, from, to, dyad))
-        .collect::<Result<_>>()?;
+    // One file is read on this thread: starting the pool would cost more.
+    let parts: Vec<DyadDays> = if files.len() == 1 {
+        vec![read_file(&files[0], from, to, dyad)?]
+    } else {
+        files
+            .par_iter()
+            .map(|path| read_file(path, from, to, dyad))
+            .collect::<Result<_>>()?
+    };
     let mut parts = parts.into_iter();
     let mut out = parts.next().unwrap_or_default();
     for part in parts {
