@@ -70,6 +70,11 @@ pub struct PulseArgs {
     /// store to the last period (printing and charting not included).
     #[arg(long)]
     pub timing: bool,
+    /// Compute the answer this many times in this process (opening the store
+    /// each time) and, with --timing, print each time: the first pays for a
+    /// cold process, the others show the cost of the work itself.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub repeat: u32,
 }
 
 /// The first day of a partial date.
@@ -130,8 +135,6 @@ pub fn pulse(cfg: &RunConfig, args: &PulseArgs, out: &mut dyn Write) -> Result<O
     if let Some(c) = &args.chart {
         chart::check_path(c)?;
     }
-    let started = std::time::Instant::now();
-    let store = Store::open(&cfg.store)?;
     let q = PulseQuery {
         a: args.a.clone(),
         b: args.b.clone(),
@@ -142,19 +145,28 @@ pub fn pulse(cfg: &RunConfig, args: &PulseArgs, out: &mut dyn Write) -> Result<O
         source: args.source.clone(),
         from_events: args.from_events,
     };
-    let Some(p) = store.pulse(&q)? else {
-        return Ok(Outcome::NoAnswer(
-            "the store holds no events; ingest some with `detente ingest PATH`".into(),
-        ));
-    };
-    if args.timing {
-        eprintln!(
-            "pulse: {:.6} s, {} periods, read from the {}",
-            started.elapsed().as_secs_f64(),
-            p.periods.len(),
-            p.read_from
-        );
+    let mut answer = None;
+    for _ in 0..args.repeat {
+        let started = std::time::Instant::now();
+        let store = Store::open(&cfg.store)?;
+        let Some(p) = store.pulse(&q)? else {
+            return Ok(Outcome::NoAnswer(
+                "the store holds no events; ingest some with `detente ingest PATH`".into(),
+            ));
+        };
+        if args.timing {
+            eprintln!(
+                "pulse: {:.6} s, {} periods, read from the {}",
+                started.elapsed().as_secs_f64(),
+                p.periods.len(),
+                p.read_from
+            );
+        }
+        answer = Some(p);
     }
+    let Some(p) = answer else {
+        return Err(anyhow::anyhow!("--repeat must be at least 1"));
+    };
     write_pulse(cfg.format, &p, out)?;
     if let Some(path) = &args.chart {
         chart::write_time_chart(path, &pulse_chart(&p, &q, Vec::new()))?;

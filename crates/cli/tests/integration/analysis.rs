@@ -537,3 +537,33 @@ fn sql_joins_with_reference_tables_count_first_and_answer_the_same() {
         assert!(!plan.contains("__pre_aggregate"), "{sql}\n{plan}");
     }
 }
+
+#[test]
+fn pulse_repeated_in_one_process_gives_the_same_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    store_with_exports(d);
+    let args = [
+        "pulse", "RUS", "USA", "--from", "2024-10", "--to", "2024-10", "--format", "csv",
+    ];
+    let once = detente(d).args(args).output().unwrap();
+    let thrice = detente(d)
+        .args(args)
+        .args(["--repeat", "3", "--timing"])
+        .output()
+        .unwrap();
+    assert!(thrice.status.success());
+    assert_eq!(once.stdout, thrice.stdout);
+    let stderr = String::from_utf8(thrice.stderr).unwrap();
+    assert_eq!(
+        stderr.lines().filter(|l| l.starts_with("pulse: ")).count(),
+        3,
+        "{stderr}"
+    );
+    let zero = detente(d)
+        .args(args)
+        .args(["--repeat", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(zero.status.code(), Some(2));
+}
