@@ -180,12 +180,7 @@ pub fn choose_source(
     events: &detente_events::EventStore,
     asked: Option<&str>,
 ) -> Result<Option<String>> {
-    let sources: Vec<String> = {
-        let mut s: Vec<String> = events.ingests()?.into_iter().map(|i| i.format).collect();
-        s.sort();
-        s.dedup();
-        s
-    };
+    let sources = events.sources()?;
     match asked {
         Some(a) if sources.iter().any(|s| s == a) => Ok(Some(a.to_string())),
         Some(a) => Err(Error::Data(format!(

@@ -374,6 +374,15 @@ impl EventStore {
         Ok(s)
     }
 
+    /// The sources (formats) the store holds events from, sorted.
+    pub fn sources(&self) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT DISTINCT format FROM ingests ORDER BY format")?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Every committed ingest, oldest first.
     pub fn ingests(&self) -> Result<Vec<IngestSummary>> {
         let mut stmt = self.conn.prepare("SELECT id FROM ingests ORDER BY id")?;
