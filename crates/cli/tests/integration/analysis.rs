@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use insta_cmd::assert_cmd_snapshot;
 use serde_json::Value;
 
-use super::{detente, with_filters};
+use super::{detente, sql_csv, with_filters};
 
 fn shared_events() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/gdelt/v2/events")
@@ -382,31 +382,6 @@ fn shifts_and_top_dyads_on_real_exports() {
     assert_eq!(&std::fs::read(d.join("s.png")).unwrap()[1..4], b"PNG");
 }
 
-/// Runs SQL statements given on stdin; returns the CSV they print.
-fn sql_csv(d: &Path, statements: &str) -> String {
-    use std::io::Write;
-    let mut child = detente(d)
-        .args(["sql", "--format", "csv"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(statements.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "{statements}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
 /// Whether two CSV answers hold the same cells, numbers within 1e-9.
 fn same_csv(a: &str, b: &str) -> bool {
     let (a, b): (Vec<&str>, Vec<&str>) = (a.lines().collect(), b.lines().collect());
@@ -421,6 +396,31 @@ fn same_csv(a: &str, b: &str) -> bool {
                         _ => u == v,
                     })
         })
+}
+
+/// Runs `sql` with the session setting `detente.<setting>` on and off. Its
+/// plan shows `marker` when the setting is on and `applies`, never when it is
+/// off; both ways give rows, and the same ones. Returns the plan with it on.
+fn same_answer_both_ways(
+    d: &Path,
+    setting: &str,
+    marker: &str,
+    sql: &str,
+    applies: bool,
+) -> String {
+    let off = format!("SET detente.{setting} = false;");
+    let plan = sql_csv(d, &format!("EXPLAIN {sql};"));
+    assert_eq!(plan.contains(marker), applies, "{sql}\n{plan}");
+    let plan_off = sql_csv(d, &format!("{off} EXPLAIN {sql};"));
+    assert!(!plan_off.contains(marker), "{sql}\n{plan_off}");
+    let with = sql_csv(d, &format!("{sql};"));
+    let without = sql_csv(d, &format!("{off} {sql};"));
+    assert!(with.lines().count() > 1, "{sql}: no rows\n{with}");
+    assert!(
+        same_csv(&with, &without),
+        "{sql}\n{setting} on:\n{with}\n{setting} off:\n{without}"
+    );
+    plan
 }
 
 #[test]
@@ -466,28 +466,13 @@ fn sql_aggregates_read_the_rollup_and_answer_as_the_events_do() {
         .map(|s| (s.as_str(), true))
         .chain(kept.iter().map(|s| (*s, false)))
     {
-        let plan = sql_csv(d, &format!("EXPLAIN {sql};"));
-        assert_eq!(
-            plan.contains("TableScan: rollup"),
-            from_rollup,
-            "{sql}\n{plan}"
-        );
+        let plan =
+            same_answer_both_ways(d, "rollup_rewrite", "TableScan: rollup", sql, from_rollup);
         assert_eq!(
             plan.contains("TableScan: events"),
             !from_rollup,
             "{sql}\n{plan}"
         );
-        let on = sql_csv(d, &format!("{sql};"));
-        let off = sql_csv(d, &format!("SET detente.rollup_rewrite = false; {sql};"));
-        assert!(on.lines().count() > 1, "{sql}: no rows\n{on}");
-        assert!(same_csv(&on, &off), "{sql}\nrollup:\n{on}\nevents:\n{off}");
-        if from_rollup {
-            let plan = sql_csv(
-                d,
-                &format!("SET detente.rollup_rewrite = false; EXPLAIN {sql};"),
-            );
-            assert!(!plan.contains("TableScan: rollup"), "{sql}\n{plan}");
-        }
     }
 }
 
@@ -521,20 +506,7 @@ fn sql_joins_with_reference_tables_count_first_and_answer_the_same() {
         .map(|s| (*s, true))
         .chain(joined_first.iter().map(|s| (*s, false)))
     {
-        let plan = sql_csv(d, &format!("EXPLAIN {sql};"));
-        assert_eq!(plan.contains("__pre_aggregate"), first, "{sql}\n{plan}");
-        let on = sql_csv(d, &format!("{sql};"));
-        let off = sql_csv(d, &format!("SET detente.pre_aggregate = false; {sql};"));
-        assert!(on.lines().count() > 1, "{sql}: no rows\n{on}");
-        assert!(
-            same_csv(&on, &off),
-            "{sql}\ngrouped first:\n{on}\njoined first:\n{off}"
-        );
-        let plan = sql_csv(
-            d,
-            &format!("SET detente.pre_aggregate = false; EXPLAIN {sql};"),
-        );
-        assert!(!plan.contains("__pre_aggregate"), "{sql}\n{plan}");
+        same_answer_both_ways(d, "pre_aggregate", "__pre_aggregate", sql, first);
     }
 }
 

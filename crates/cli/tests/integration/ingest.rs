@@ -93,6 +93,28 @@ fn parquet_files(root: &Path) -> Vec<(PathBuf, u64)> {
     out
 }
 
+/// The sum of `field` over the months `detente events stats` lists for the
+/// store at `root`.
+fn month_sum(d: &Path, root: &Path, field: &str) -> u64 {
+    let out = detente(d)
+        .env("DETENTE_STORE", root)
+        .args(["events", "stats", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stats: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    stats["months"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m[field].as_u64().unwrap())
+        .sum()
+}
+
 #[test]
 fn a_killed_ingest_leaves_the_store_consistent() {
     let dir = tempfile::tempdir().unwrap();
@@ -125,23 +147,7 @@ fn a_killed_ingest_leaves_the_store_consistent() {
         let _ = child.kill();
         let _ = child.wait();
         // Readers see only what a commit listed: all the rows or none.
-        let out = detente(d)
-            .env("DETENTE_STORE", &root)
-            .args(["events", "stats", "--format", "json"])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let stats: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        let rows: u64 = stats["months"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|m| m["rows"].as_u64().unwrap())
-            .sum();
+        let rows = month_sum(d, &root, "rows");
         assert!(
             rows == 0 || rows == 129_257,
             "after {delay_ms} ms: {rows} rows visible"
@@ -164,18 +170,7 @@ fn a_killed_ingest_leaves_the_store_consistent() {
             v[0]["rows_written"].as_u64() == Some(129_257) || v[0]["outcome"] == "already_ingested",
             "after {delay_ms} ms: {v}"
         );
-        let stats = detente(d)
-            .env("DETENTE_STORE", &root)
-            .args(["events", "stats", "--format", "json"])
-            .output()
-            .unwrap();
-        let stats: serde_json::Value = serde_json::from_slice(&stats.stdout).unwrap();
-        let listed: u64 = stats["months"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|m| m["files"].as_u64().unwrap())
-            .sum();
+        let listed = month_sum(d, &root, "files");
         let on_disk = parquet_files(&root);
         assert_eq!(
             on_disk.len() as u64,

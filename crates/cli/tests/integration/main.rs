@@ -35,3 +35,28 @@ pub fn with_filters(body: impl FnOnce()) {
     settings.add_filter(r"in \d+\.\d+ s\b", "in [ELAPSED] s");
     settings.bind(body);
 }
+
+/// Runs SQL statements given on stdin; returns the CSV they print.
+pub fn sql_csv(d: &Path, statements: &str) -> String {
+    use std::io::Write;
+    let mut child = detente(d)
+        .args(["sql", "--format", "csv"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(statements.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{statements}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}

@@ -145,22 +145,11 @@ fn sql_errors() {
 
 #[test]
 fn sql_statements_from_stdin() {
-    use std::io::Write;
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let mut child = detente(d)
-        .args(["sql", "--format", "csv"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"SELECT 1 AS a; -- a comment; with a semicolon\nSELECT 'x;y' AS b;")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success());
-    assert_eq!(String::from_utf8(out.stdout).unwrap(), "a\n1\nb\nx;y\n");
+    let out = super::sql_csv(
+        d,
+        "SELECT 1 AS a; -- a comment; with a semicolon\nSELECT 'x;y' AS b;",
+    );
+    assert_eq!(out, "a\n1\nb\nx;y\n");
 }
