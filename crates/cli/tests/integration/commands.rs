@@ -22,8 +22,14 @@ fn actor() {
         &["actor", "RUS", "--as-of", "2025-06-01", "--format", "json"],
     );
     snap("actor_rus_csv", &["actor", "RUS", "--format", "csv"]);
-    snap("actor_by_name", &["actor", "collective West"]);
-    snap("actor_historical", &["actor", "USSR"]);
+    snap(
+        "actor_by_name",
+        &["actor", "collective West", "--as-of", "2025-06-01"],
+    );
+    snap(
+        "actor_historical",
+        &["actor", "USSR", "--as-of", "2025-06-01"],
+    );
 }
 
 #[test]
