@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use sha2::{Digest, Sha256};
 
@@ -15,6 +16,24 @@ use crate::schema;
 pub struct Atlas {
     pub(crate) conn: Connection,
     path: PathBuf,
+}
+
+/// SQLite's last connection to close checkpoints the WAL into the database
+/// and deletes it, and the next open creates it again: a good part of a short
+/// question's time. Connections are opened without that checkpoint; one that
+/// finds the WAL holding pages (it or another process wrote) checkpoints at
+/// close as before, so the database file alone stays complete.
+impl Drop for Atlas {
+    fn drop(&mut self) {
+        let mut wal = self.path.clone().into_os_string();
+        wal.push("-wal");
+        if std::fs::metadata(wal).is_ok_and(|m| m.len() > 0) {
+            // Failing leaves the WAL for the next writer's checkpoint.
+            let _ = self
+                .conn
+                .set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, false);
+        }
+    }
 }
 
 /// What a load wrote.
@@ -50,6 +69,8 @@ impl Atlas {
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         conn.pragma_update(None, "foreign_keys", true)?;
         conn.pragma_update(None, "journal_mode", "wal")?;
+        // Readers leave the WAL file in place; see `Drop`.
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)?;
         // The query helpers prepare each statement once per connection.
         conn.set_prepared_statement_cache_capacity(64);
         schema::migrate(&mut conn, path)?;

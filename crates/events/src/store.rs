@@ -24,6 +24,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -195,6 +196,24 @@ pub struct EventStore {
     conn: Connection,
 }
 
+/// SQLite's last connection to close checkpoints the WAL into the database
+/// and deletes it, and the next open creates it again: most of the cost of a
+/// short read such as a pulse. Connections are opened without that
+/// checkpoint; one that finds the WAL holding pages (it or another process
+/// wrote) checkpoints at close as before, so `events.sqlite` alone stays
+/// complete.
+impl Drop for EventStore {
+    fn drop(&mut self) {
+        let wal = self.root.join("events.sqlite-wal");
+        if std::fs::metadata(wal).is_ok_and(|m| m.len() > 0) {
+            // Failing leaves the WAL for the next writer's checkpoint.
+            let _ = self
+                .conn
+                .set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, false);
+        }
+    }
+}
+
 /// Bytes per parsing chunk: a parse job's input. Rows in flight (read,
 /// parsed, waiting for an encoder) are a few chunks' worth, so this sets the
 /// ingest's memory beside the open partitions' encoders.
@@ -213,6 +232,8 @@ impl EventStore {
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
         conn.pragma_update(None, "foreign_keys", true)?;
         conn.pragma_update(None, "journal_mode", "wal")?;
+        // Readers leave the WAL file in place; see `Drop`.
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)?;
         conn.pragma_update(None, "synchronous", "full")?;
         let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         let known = MIGRATIONS.len() as i64;

@@ -26,6 +26,14 @@ quote = "Georgia severed diplomatic relations with Russia"
 note = "A claim beside the seed text's undated one."
 "#;
 
+/// Opens the atlas at `path`, adds [`GOOD`], closes it and returns the facts
+/// it then held.
+fn add_notes_and_close(path: &std::path::Path) -> usize {
+    let mut a = Atlas::open(path).unwrap();
+    a.add_text("notes.toml", GOOD).unwrap();
+    count(&a)
+}
+
 #[test]
 fn a_good_file_is_added_and_kept_beside_the_seed_claim() {
     let mut a = atlas();
@@ -109,14 +117,29 @@ fn files_that_are_not_utf8_are_refused_with_their_line() {
 fn a_store_reopens_without_duplicating_and_keeps_user_facts() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("atlas.sqlite");
-    let n = {
-        let mut a = Atlas::open(&path).unwrap();
-        a.add_text("notes.toml", GOOD).unwrap();
-        count(&a)
-    };
+    let n = add_notes_and_close(&path);
     let a = Atlas::open(&path).unwrap();
     assert_eq!(count(&a), n);
     assert!(a.sources().unwrap().iter().any(|s| s.id == "desk-notes"));
+}
+
+#[test]
+fn a_closed_atlas_holds_its_facts_in_its_database_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("atlas.sqlite");
+    let n = add_notes_and_close(&path);
+    // The writer checkpointed at close: the database file alone is complete.
+    let wal = dir.path().join("atlas.sqlite-wal");
+    assert!(std::fs::metadata(&wal).map_or(true, |m| m.len() == 0));
+    let copy = tempfile::tempdir().unwrap();
+    let copied = copy.path().join("atlas.sqlite");
+    std::fs::copy(&path, &copied).unwrap();
+    let a = Atlas::open(&copied).unwrap();
+    assert_eq!(count(&a), n);
+    assert!(a.sources().unwrap().iter().any(|s| s.id == "desk-notes"));
+    // A reader leaves the (empty) WAL in place for the next open.
+    drop(Atlas::open(&path).unwrap());
+    assert_eq!(std::fs::metadata(&wal).unwrap().len(), 0);
 }
 
 #[test]

@@ -370,3 +370,26 @@ fn rows_keep_line_order_and_row_groups_fill_up() {
     // Every line of the file is a row of exactly one partition.
     assert!(seen[1..].iter().all(|s| *s));
 }
+
+#[test]
+fn a_closed_store_holds_its_ingests_in_its_database_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, first) = ingest_one(dir.path(), &testdata("gdelt2-20161013151500-head50.csv"));
+    drop(store);
+    let wal = dir.path().join("events.sqlite-wal");
+    // The writer checkpointed at close: the database file alone is complete.
+    assert!(std::fs::metadata(&wal).map_or(true, |m| m.len() == 0));
+    let copy = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        dir.path().join("events.sqlite"),
+        copy.path().join("events.sqlite"),
+    )
+    .unwrap();
+    let ingests = EventStore::open(copy.path()).unwrap().ingests().unwrap();
+    assert_eq!(ingests.len(), 1);
+    assert_eq!(ingests[0].id, first.id);
+    assert_eq!(ingests[0].rows_written, 50);
+    // A reader leaves the (empty) WAL in place for the next open.
+    drop(EventStore::open(dir.path()).unwrap());
+    assert_eq!(std::fs::metadata(&wal).unwrap().len(), 0);
+}
