@@ -224,9 +224,11 @@ def main():
     results["pulse_rollup_vs_raw_in_process"] = {"detente_s": p_inside, "duckdb_s": k_times, "ratio": k / d,
                                                  "equal": equal}
     print(f"{'pulse (rollup, in process)':28} {d:10.4f} {k:10.4f} {k / d:6.2f}x  {equal}")
-    # Warm, as the SQL queries and DuckDB are timed: the pulse computed
-    # 1 + runs times in one process (store opened each time), the first left out.
-    done = subprocess.run(pulse_cmd + ["--repeat", str(args.runs + 1)], capture_output=True, text=True,
+    # Warm, as the SQL queries and DuckDB are timed: the pulse computed in one
+    # process (store opened each time), the first left out. A pulse takes a few
+    # milliseconds, so it runs at least 30 times for a steadier median.
+    warm_runs = max(args.runs, 30)
+    done = subprocess.run(pulse_cmd + ["--repeat", str(warm_runs + 1)], capture_output=True, text=True,
                           check=True)
     p_warm = [float(l.split("pulse:")[1].split()[0]) for l in done.stderr.splitlines()
               if l.startswith("pulse:")][1:]
