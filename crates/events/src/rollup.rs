@@ -569,7 +569,13 @@ impl Spans {
                 .iter()
                 .map(|&l| meta.row_group(g).column(l).byte_range());
             let start = ranges.clone().map(|(s, _)| s).min().unwrap_or(0);
-            let end = ranges.map(|(s, n)| s + n).max().unwrap_or(0).min(len);
+            // A damaged footer may name any range: the span stays inside the
+            // file, and the reader reports what it cannot find.
+            let end = ranges
+                .map(|(s, n)| s.saturating_add(n))
+                .max()
+                .unwrap_or(0)
+                .min(len);
             if end <= start {
                 continue;
             }
@@ -584,7 +590,7 @@ impl Spans {
     /// The span holding `start..start + len`, as an offset into it.
     fn find(&self, start: u64, len: u64) -> Option<(&Bytes, usize)> {
         self.spans.iter().find_map(|(at, bytes)| {
-            let inside = start >= *at && start + len <= at + bytes.len() as u64;
+            let inside = start >= *at && start.saturating_add(len) <= at + bytes.len() as u64;
             inside.then(|| (bytes, (start - at) as usize))
         })
     }
