@@ -19,8 +19,9 @@ pub struct Atlas {
 }
 
 /// SQLite's last connection to close checkpoints the WAL into the database
-/// and deletes it, and the next open creates it again: a good part of a short
-/// question's time. Connections are opened without that checkpoint; one that
+/// and deletes it, and the next open creates it again, for every short
+/// question (see the event store's note for what it costs a pulse).
+/// Connections are opened without that checkpoint; one that
 /// finds the WAL holding pages (it or another process wrote) checkpoints at
 /// close as before, so the database file alone stays complete.
 impl Drop for Atlas {

