@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use insta_cmd::assert_cmd_snapshot;
 use serde_json::Value;
 
-use super::{detente, sql_csv, with_filters};
+use super::{detente, sql_csv, succeed, with_filters};
 
 fn shared_events() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/gdelt/v2/events")
@@ -26,12 +26,7 @@ fn store_with_exports(d: &Path) -> usize {
     for n in &names {
         std::fs::copy(shared_events().join(n), d.join("in").join(n)).unwrap();
     }
-    let out = detente(d).args(["ingest", "-q", "in"]).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeed(detente(d).args(["ingest", "-q", "in"]));
     names.len()
 }
 
@@ -50,13 +45,7 @@ fn pulse_json(d: &Path, extra: &[&str]) -> Value {
         "json",
     ];
     args.extend_from_slice(extra);
-    let out = detente(d).args(&args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    serde_json::from_slice(&succeed(detente(d).args(&args))).unwrap()
 }
 
 fn close(a: &Value, b: &Value) -> bool {
@@ -213,30 +202,11 @@ fn pulse_outputs_and_errors() {
 
 /// A store with all 91 real GDELT 2.0 exports of the shared data.
 fn store_with_all_exports(d: &Path) {
-    let out = detente(d)
-        .args(["ingest", "-q"])
-        .arg(shared_events())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeed(detente(d).args(["ingest", "-q"]).arg(shared_events()));
 }
 
 fn json(d: &Path, args: &[&str]) -> Value {
-    let out = detente(d)
-        .args(args)
-        .args(["--format", "json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    serde_json::from_slice(&succeed(detente(d).args(args).args(["--format", "json"]))).unwrap()
 }
 
 #[test]

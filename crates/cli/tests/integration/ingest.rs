@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use insta_cmd::assert_cmd_snapshot;
 
-use super::{detente, with_filters};
+use super::{detente, succeed, with_filters};
 
 fn repo(rel: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -96,17 +96,12 @@ fn parquet_files(root: &Path) -> Vec<(PathBuf, u64)> {
 /// The sum of `field` over the months `detente events stats` lists for the
 /// store at `root`.
 fn month_sum(d: &Path, root: &Path, field: &str) -> u64 {
-    let out = detente(d)
-        .env("DETENTE_STORE", root)
-        .args(["events", "stats", "--format", "json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = succeed(
+        detente(d)
+            .env("DETENTE_STORE", root)
+            .args(["events", "stats", "--format", "json"]),
     );
-    let stats: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let stats: serde_json::Value = serde_json::from_slice(&out).unwrap();
     stats["months"]
         .as_array()
         .unwrap()
@@ -155,17 +150,12 @@ fn a_killed_ingest_leaves_the_store_consistent() {
         killed_before_commit += usize::from(rows == 0);
         // The ingest can simply be run again (a no-op when the killed one
         // committed); it first removes what the killed one left unlisted.
-        let again = detente(d)
-            .env("DETENTE_STORE", &root)
-            .args(["ingest", "all.csv", "--quiet", "--format", "json"])
-            .output()
-            .unwrap();
-        assert!(
-            again.status.success(),
-            "{}",
-            String::from_utf8_lossy(&again.stderr)
+        let again = succeed(
+            detente(d)
+                .env("DETENTE_STORE", &root)
+                .args(["ingest", "all.csv", "--quiet", "--format", "json"]),
         );
-        let v: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&again).unwrap();
         assert!(
             v[0]["rows_written"].as_u64() == Some(129_257) || v[0]["outcome"] == "already_ingested",
             "after {delay_ms} ms: {v}"

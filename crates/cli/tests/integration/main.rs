@@ -36,6 +36,18 @@ pub fn with_filters(body: impl FnOnce()) {
     settings.bind(body);
 }
 
+/// Runs `cmd`, which must succeed (its stderr is the failure message);
+/// returns its stdout.
+pub fn succeed(cmd: &mut Command) -> Vec<u8> {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
 /// Runs SQL statements given on stdin; returns the CSV they print.
 pub fn sql_csv(d: &Path, statements: &str) -> String {
     use std::io::Write;

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use insta_cmd::assert_cmd_snapshot;
 
-use super::{detente, with_filters};
+use super::{detente, succeed, with_filters};
 
 fn excerpt() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -14,15 +14,7 @@ fn excerpt() -> PathBuf {
 
 fn store_with_excerpt(d: &Path) {
     std::fs::copy(excerpt(), d.join("head50.csv")).unwrap();
-    let out = detente(d)
-        .args(["ingest", "-q", "head50.csv"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeed(detente(d).args(["ingest", "-q", "head50.csv"]));
 }
 
 // Expected counts by hand with awk on the excerpt: QuadClass is field 30,
