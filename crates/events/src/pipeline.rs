@@ -569,9 +569,7 @@ pub(crate) fn merge(into: &mut Parsed, p: Parsed) {
 }
 
 /// Free-text columns. They have few repeats, so dictionary encoding costs
-/// time and zstd compresses them as well without it; and nobody prunes by
-/// their range, so min/max statistics would cost a string comparison per row
-/// and prune nothing.
+/// time and zstd compresses them as well without it.
 const FREE_TEXT: &[&str] = &[
     "source_url",
     "actor1_name",
@@ -597,9 +595,15 @@ fn writer_properties() -> WriterProperties {
         // per-page statistics cost more than they save here.
         .set_statistics_enabled(EnabledStatistics::Chunk);
     for c in FREE_TEXT {
-        b = b
-            .set_column_dictionary_enabled(ColumnPath::from(*c), false)
-            .set_column_statistics_enabled(ColumnPath::from(*c), EnabledStatistics::None);
+        b = b.set_column_dictionary_enabled(ColumnPath::from(*c), false);
+    }
+    // Codes and names repeat across the whole year in every row group, so a
+    // row group's min/max of a text column spans nearly every value and
+    // prunes nothing; keeping them would cost two string comparisons a value.
+    for (name, kind) in schema::COLUMNS {
+        if *kind == schema::Kind::Str {
+            b = b.set_column_statistics_enabled(ColumnPath::from(*name), EnabledStatistics::None);
+        }
     }
     for c in NO_DICTIONARY {
         b = b.set_column_dictionary_enabled(ColumnPath::from(*c), false);

@@ -123,7 +123,7 @@ impl Sums {
 /// A rollup being built.
 #[derive(Debug, Clone, Default)]
 pub struct Rollup {
-    sums: HashMap<Key, Sums>,
+    sums: HashMap<Key, Sums, foldhash::fast::RandomState>,
     /// Rows that could not be keyed (a country code longer than seven bytes, a
     /// root code outside 01-20): an ingest with any gets no rollup, and series
     /// read its events instead.
