@@ -240,9 +240,12 @@ fn float(field: &'static str, s: &str, range: Option<(f64, f64)>) -> Result<Val<
     if s.is_empty() {
         return Ok(Val::Null);
     }
-    let v: f64 = s
-        .parse()
-        .map_err(|_| ("bad_number", format!("{field} = {s:?} is not a number")))?;
+    let v: f64 = match plain_decimal(s.as_bytes()) {
+        Some(v) => v,
+        None => s
+            .parse()
+            .map_err(|_| ("bad_number", format!("{field} = {s:?} is not a number")))?,
+    };
     if !v.is_finite() {
         return Err(("bad_number", format!("{field} = {s:?} is not finite")));
     }
@@ -255,6 +258,44 @@ fn float(field: &'static str, s: &str, range: Option<(f64, f64)>) -> Result<Val<
         ));
     }
     Ok(Val::F64(v))
+}
+
+/// Powers of ten that an `f64` holds exactly.
+const EXACT_POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// A decimal such as `-2.5316455696` read without the general parser, when
+/// its digits and its power of ten are both exact in an `f64`: then one
+/// division, correctly rounded, gives the same value `str::parse` gives
+/// (Clinger's fast path). `None` for anything else, which the general parser
+/// then reads or rejects.
+fn plain_decimal(s: &[u8]) -> Option<f64> {
+    let (negative, digits) = match s.first()? {
+        b'-' => (true, &s[1..]),
+        _ => (false, s),
+    };
+    let (mut m, mut n, mut point, mut scale) = (0u64, 0u32, false, 0usize);
+    for &b in digits {
+        match b {
+            b'0'..=b'9' => {
+                if n == 19 {
+                    return None;
+                }
+                m = m * 10 + u64::from(b - b'0');
+                n += 1;
+                scale += usize::from(point);
+            }
+            b'.' if !point => point = true,
+            _ => return None,
+        }
+    }
+    if n == 0 || m > 1 << 53 {
+        return None;
+    }
+    let v = m as f64 / *EXACT_POW10.get(scale)?;
+    Some(if negative { -v } else { v })
 }
 
 fn small(field: &'static str, s: &str, lo: i8, hi: i8) -> Result<Val<'static>, Fail> {
@@ -638,4 +679,55 @@ fn icews_row<'a>(f: &[&'a str]) -> Result<Row<'a>, Fail> {
     v[col::AG_LONG] = float("geo_long", g(19), Some((-180.0, 180.0)))?;
     v[col::CAMEO_LISTED] = Val::Bool(listed);
     Ok((v, day, listed, None))
+}
+
+#[cfg(test)]
+mod tests {
+    use rand::{RngExt, SeedableRng};
+
+    use super::*;
+
+    #[test]
+    fn plain_decimals_read_as_the_general_parser_reads_them() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        let mut fast = 0;
+        for i in 0..200_000 {
+            let digits = rng.random_range(1..=20usize);
+            let mut s = String::new();
+            if rng.random_bool(0.5) {
+                s.push('-');
+            }
+            let point = rng.random_range(0..=digits);
+            for d in 0..digits {
+                if d == point && i % 3 != 0 {
+                    s.push('.');
+                }
+                s.push(char::from(b'0' + rng.random_range(0..10u8)));
+            }
+            let want: f64 = s.parse().expect("a decimal");
+            if let Some(got) = plain_decimal(s.as_bytes()) {
+                fast += 1;
+                assert_eq!(got.to_bits(), want.to_bits(), "{s}");
+            }
+        }
+        assert!(fast > 100_000, "the fast path read {fast}");
+        for s in [
+            "-0",
+            "0.0",
+            "1.",
+            ".5",
+            "-.5",
+            "9007199254740992",
+            "0.1234567890123456789",
+        ] {
+            let want: f64 = s.parse().expect("a decimal");
+            let got = plain_decimal(s.as_bytes()).unwrap_or(want);
+            assert_eq!(got.to_bits(), want.to_bits(), "{s}");
+        }
+        for s in [
+            "", "-", ".", "1.2.3", "1e5", "+1", "inf", "NaN", "1_0", "12a",
+        ] {
+            assert_eq!(plain_decimal(s.as_bytes()), None, "{s}");
+        }
+    }
 }
