@@ -160,7 +160,7 @@ def main():
         [exe, "--store", str(store), "sql", "SELECT count(*) FROM events", "--format", "csv"],
         capture_output=True, text=True, check=True,
     ).stdout.splitlines()[1]
-    print(f"store: {store} ({rows} events)")
+    print(f"store: {rows} events")
 
     con = duckdb.connect()
     con.execute("SET threads TO 2")
@@ -242,7 +242,7 @@ def main():
     (run_dir / "analytics.json").write_text(json.dumps({
         "events": int(rows), "runs": args.runs, "duckdb": duckdb.__version__, "results": results,
     }, indent=2) + "\n")
-    print(f"results: {run_dir / 'analytics.json'}")
+    print(f"results: {(run_dir / 'analytics.json').relative_to(REPO)}")
 
 
 if __name__ == "__main__":

@@ -166,7 +166,7 @@ def main():
         "ratio_vs_faster": best_other / med["detente"], "equality": {"detente": a, "duckdb": b, "equal": same},
         "cpus": os.cpu_count(), "python": platform.python_version(),
     }, indent=2))
-    print(f"raw results: {out_dir / 'ingest.json'}")
+    print(f"raw results: {(out_dir / 'ingest.json').relative_to(REPO)}")
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
     sys.exit(0 if same else 1)

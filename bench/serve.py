@@ -154,7 +154,7 @@ def main():
     (run_dir / "serve.txt").write_text("\n".join(raw))
     (run_dir / "serve.json").write_text(json.dumps({
         "connections": args.connections, "seconds": args.seconds, "threads": 2,
-        "binary": binary, "queries": {**QUERIES, **VARYING}, "results": results}, indent=2) + "\n")
+        "binary": Path(binary).name, "queries": {**QUERIES, **VARYING}, "results": results}, indent=2) + "\n")
 
 
 if __name__ == "__main__":
