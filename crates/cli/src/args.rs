@@ -109,6 +109,10 @@ pub enum Command {
         /// Re-ingest files already ingested, replacing their rows.
         #[arg(long)]
         force: bool,
+        /// Memory the months being written may hold, in MiB (default 160);
+        /// row groups are closed early to stay within it.
+        #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u64).range(1..=1 << 20))]
+        memory: Option<u64>,
         /// No progress bar and no per-file lines.
         #[arg(long, short)]
         quiet: bool,

@@ -31,16 +31,16 @@ pub fn run(cfg: &RunConfig, command: &Command, out: &mut dyn Write) -> Result<Ou
             paths,
             source_format,
             force,
+            memory,
             quiet,
         } => {
-            return crate::ingest::ingest(
-                cfg,
-                paths,
-                source_format.as_deref(),
-                *force,
-                *quiet,
-                out,
-            );
+            let opts = crate::ingest::Options {
+                format: source_format.as_deref(),
+                force: *force,
+                memory_mib: *memory,
+                quiet: *quiet,
+            };
+            return crate::ingest::ingest(cfg, paths, &opts, out);
         }
         Command::Events {
             action: crate::args::EventsAction::Stats,

@@ -13,17 +13,25 @@ use detente::Store;
 use detente::events::{Format as EventFormat, IngestOptions, Progress};
 use detente::ingest::FileOutcome;
 
-/// File names an ingest picks up inside a folder.
+/// The options of `detente ingest`.
+pub struct Options<'a> {
+    pub format: Option<&'a str>,
+    pub force: bool,
+    pub memory_mib: Option<u64>,
+    pub quiet: bool,
+}
+
+/// Ingests the files under `paths`, with a progress bar or log lines, and
+/// prints what happened to each file and the totals.
 pub fn ingest(
     cfg: &RunConfig,
     paths: &[PathBuf],
-    format: Option<&str>,
-    force: bool,
-    quiet: bool,
+    options: &Options<'_>,
     out: &mut dyn Write,
 ) -> Result<Outcome> {
+    let quiet = options.quiet;
     let format =
-        match format {
+        match options.format {
             None => None,
             Some(f) => Some(EventFormat::parse(f).with_context(|| {
                 format!("--source-format {f:?}: expected gdelt1, gdelt2 or icews")
@@ -35,7 +43,13 @@ pub fn ingest(
     }
     let store = Store::open(&cfg.store)?;
     let mut events = store.events()?;
-    let opts = IngestOptions { format, force };
+    let opts = IngestOptions {
+        format,
+        force: options.force,
+        memory_budget: options
+            .memory_mib
+            .map(|m| usize::try_from(m << 20).unwrap_or(usize::MAX)),
+    };
     let terminal = std::io::stderr().is_terminal() && !quiet;
     let mut rows = Vec::new();
     let (mut failed, mut quarantined) = (0usize, 0u64);

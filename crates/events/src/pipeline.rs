@@ -19,6 +19,13 @@
 //! time per partition, in line order), so an open partition holds compressed
 //! pages rather than a row group of Arrow arrays, and an ingest's output does
 //! not depend on the order in which the pool finishes its work.
+//!
+//! The partitions together keep to a memory budget: after each chunk, while
+//! their estimated holdings exceed it, the partition holding most has its row
+//! group end at the rows it has been given so far. The estimate counts rows,
+//! so these cuts, like the rest of the output, depend on the input alone.
+//! Without it, memory would grow with the number of months an input touches
+//! and with how many of them fill at once.
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -84,6 +91,8 @@ pub(crate) struct Target<'a> {
     pub format: Format,
     pub run: &'a str,
     pub ingest_id: i64,
+    /// Bytes the partitions may hold between row groups (see [`held`](Partition::held)).
+    pub budget: usize,
 }
 
 /// A partition's file being written.
@@ -100,6 +109,30 @@ struct Partition {
     group_rows: usize,
     groups: usize,
     rows: u64,
+    /// Rows ever queued, and ever given to column writers.
+    queued: u64,
+    given: u64,
+    /// Where row groups end early, set by the memory budget, in rows of
+    /// the partition; the first one is the next to reach.
+    cuts: std::collections::VecDeque<u64>,
+    /// The latest of the cuts, or 0.
+    last_cut: u64,
+}
+
+impl Partition {
+    /// An estimate of the memory this partition holds until its open row
+    /// group is closed. It counts rows, not the writers' own report, so that
+    /// where the budget ends row groups depends on the input alone and not on
+    /// how fast the pool did its work.
+    fn held(&self) -> usize {
+        let rows =
+            usize::try_from((self.queued - self.last_cut) % ROW_GROUP as u64).unwrap_or(ROW_GROUP);
+        match rows {
+            0 => 0,
+            r if r < START => r * WAITING_ROW,
+            r => OPEN_COST + r * ENCODED_ROW,
+        }
+    }
 }
 
 /// The column writers of a partition.
@@ -115,8 +148,28 @@ enum Columns {
 /// Rows a partition collects before it gets column writers. Open column
 /// writers cost memory whatever they hold (a compression context and
 /// encoder buffers per column), and GDELT files date a few rows in many past
-/// months: those partitions are encoded in one go at the end.
+/// months: those partitions are encoded in one go at the end, or when the
+/// budget calls for it.
 const START: usize = 8 * 1024;
+
+/// Memory of a partition's open column writers before their rows: encoder
+/// buffers and a zstd context for each of the 73 columns. The writers
+/// report 8-10 MB after their first few thousand GDELT 2.0 rows, without
+/// the zstd contexts.
+const OPEN_COST: usize = 32 << 20;
+
+/// Memory an encoded row adds to open column writers: they report about
+/// 100 bytes a row more from 10K to 128K rows of GDELT 2.0.
+const ENCODED_ROW: usize = 128;
+
+/// Memory of a row waiting as Arrow arrays: 580 bytes measured on GDELT 2.0.
+const WAITING_ROW: usize = 640;
+
+/// The default of [`Target::budget`]. Each open partition holds up to a row
+/// group of compressed pages, and rows of months not started wait as Arrow
+/// arrays; GDELT dates rows in many past months, so without a budget these
+/// grow with the number of months the input touches.
+pub(crate) const BUDGET: usize = 160 << 20;
 
 /// The number of chunk buffers: one per pool thread plus two, so that the
 /// reader reads ahead while the pool parses.
@@ -235,6 +288,7 @@ pub(crate) fn coordinate(
                     while let Some((p, r)) = ready.remove(&apply_seq) {
                         apply_seq += 1;
                         c.apply(p, r, &mut spawn);
+                        c.keep_to_budget(&mut spawn);
                     }
                 }
                 Event::Encoded { part, result } => {
@@ -360,6 +414,7 @@ impl Coordinator<'_> {
             }
             if let Some(part) = self.parts.get_mut(&(y, m)) {
                 part.queue_rows += batch.num_rows();
+                part.queued += batch.num_rows() as u64;
                 part.queue.push_back(batch);
                 if matches!(part.columns, Columns::NotStarted) && part.queue_rows < START {
                     // Rows that wait may wait long: keep them in one batch of
@@ -397,10 +452,15 @@ impl Coordinator<'_> {
             Columns::Ready(w) => w,
             Columns::Busy => return,
             Columns::NotStarted => {
+                // A cut where the given rows end has nothing left to close.
+                if part.cuts.front() == Some(&part.given) {
+                    part.cuts.pop_front();
+                }
                 // At the end, the small partitions are encoded a few at a
                 // time, so that their column writers are not all open at once.
                 let small = part.queue_rows < START;
-                if small && !(ending && part.queue_rows > 0 && live < self.threads) {
+                let wait = small && part.cuts.is_empty();
+                if wait && !(ending && part.queue_rows > 0 && live < self.threads) {
                     part.columns = Columns::NotStarted;
                     return;
                 }
@@ -413,9 +473,21 @@ impl Coordinator<'_> {
                 }
             }
         };
+        if part.cuts.front() == Some(&part.given) {
+            // The budget cut the group after rows already given.
+            part.cuts.pop_front();
+            if part.group_rows > 0 {
+                self.encoding += 1;
+                return spawn(key, writers, None, true);
+            }
+        }
         if let Some(mut batch) = part.queue.pop_front() {
             part.queue_rows -= batch.num_rows();
-            let room = ROW_GROUP - part.group_rows;
+            let mut room = ROW_GROUP - part.group_rows;
+            if let Some(cut) = part.cuts.front() {
+                // The cut lies ahead of the rows given; the queue holds the rows up to it.
+                room = room.min(usize::try_from(cut - part.given).unwrap_or(usize::MAX));
+            }
             if batch.num_rows() > room {
                 let rest = batch.slice(room, batch.num_rows() - room);
                 part.queue_rows += rest.num_rows();
@@ -423,14 +495,47 @@ impl Coordinator<'_> {
                 batch = batch.slice(0, room);
             }
             part.group_rows += batch.num_rows();
-            let close = part.group_rows == ROW_GROUP;
+            part.given += batch.num_rows() as u64;
+            let at_cut = part.cuts.front() == Some(&part.given);
+            if at_cut {
+                part.cuts.pop_front();
+            }
+            let close = part.group_rows == ROW_GROUP || at_cut;
             self.encoding += 1;
             spawn(key, writers, Some(batch), close);
         } else if ending && part.group_rows > 0 {
             self.encoding += 1;
             spawn(key, writers, None, true);
+        } else if part.group_rows == 0 {
+            // Writers without rows cost memory and, at the end, hold back
+            // the months still waiting for writers.
+            part.columns = Columns::NotStarted;
         } else {
             part.columns = Columns::Ready(writers);
+        }
+    }
+
+    /// Ends row groups early while the partitions hold more than the
+    /// budget, the partition holding most first: a smaller row group costs
+    /// a little compression, while memory that grew with the input would not
+    /// be streaming. Called after each chunk is applied, in line order.
+    fn keep_to_budget(&mut self, spawn: &mut Spawn<'_>) {
+        if self.error.is_some() {
+            return;
+        }
+        while self.parts.values().map(Partition::held).sum::<usize>() > self.target.budget {
+            let victim = self
+                .parts
+                .iter()
+                .filter(|(_, p)| p.held() > 0)
+                .max_by_key(|(_, p)| p.held())
+                .map(|(k, _)| *k);
+            let Some(key) = victim else { return };
+            if let Some(part) = self.parts.get_mut(&key) {
+                part.cuts.push_back(part.queued);
+                part.last_cut = part.queued;
+            }
+            self.pump(key, spawn);
         }
     }
 
@@ -512,6 +617,10 @@ impl Coordinator<'_> {
             group_rows: 0,
             groups: 0,
             rows: 0,
+            queued: 0,
+            given: 0,
+            cuts: std::collections::VecDeque::new(),
+            last_cut: 0,
         })
     }
 

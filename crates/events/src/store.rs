@@ -102,6 +102,10 @@ pub struct IngestOptions {
     pub format: Option<Format>,
     /// Re-ingest a file already in the manifest, replacing its rows.
     pub force: bool,
+    /// Bytes the partitions being written may hold between row groups;
+    /// `None` for the default of 160 MiB. Peak memory is about this plus
+    /// the chunks in flight, whatever the size of the input.
+    pub memory_budget: Option<usize>,
 }
 
 /// Progress of one file, reported as it goes.
@@ -548,6 +552,7 @@ impl EventStore {
                     format,
                     run: &run,
                     ingest_id,
+                    budget: opts.memory_budget.unwrap_or(pipeline::BUDGET),
                 };
                 // This thread reads; the coordinator hands the chunks to the
                 // rayon pool and writes what comes back (see `pipeline`).

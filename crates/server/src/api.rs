@@ -673,6 +673,7 @@ pub async fn ingest(
     let opts = IngestOptions {
         format,
         force: body.force,
+        ..IngestOptions::default()
     };
     std::thread::spawn(move || run_ingest(job_state, id, files, opts));
     let job = state

@@ -34,6 +34,10 @@ fn bad_dates_and_flags() {
     snap("md_outside_report", &["relations", "RUS", "--format", "md"]);
     snap("unknown_format", &["relations", "RUS", "--format", "xml"]);
     snap("unknown_command", &["alliances", "RUS"]);
+    snap(
+        "ingest_without_memory",
+        &["ingest", "--memory", "0", "x.csv"],
+    );
 }
 
 #[test]

@@ -176,7 +176,7 @@ fn a_forced_format_reads_every_row_against_it() {
     let mut store = EventStore::open(dir.path()).unwrap();
     let opts = IngestOptions {
         format: Some(detente_events::Format::Gdelt1),
-        force: false,
+        ..Default::default()
     };
     let out = store
         .ingest(

@@ -5,6 +5,8 @@ use arrow::array::{Array, AsArray};
 use arrow::datatypes::{
     Date32Type, Float64Type, Int8Type, Int32Type, Int64Type, TimestampSecondType,
 };
+use std::collections::BTreeMap;
+
 use detente_events::{EventStore, IngestOptions, IngestOutcome};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
@@ -318,24 +320,39 @@ fn same_content_again_is_a_no_op_and_force_replaces_without_duplicates() {
 }
 
 /// Three copies of the 91 exports in one file: 387,771 rows, of which 144,732
-/// fall in January 2025, more than one row group (131,072 rows) holds. The
-/// pool parses and encodes out of order; the files must not show it.
-#[test]
-fn rows_keep_line_order_and_row_groups_fill_up() {
-    let files = gdelt2_exports();
+/// fall in January 2025, more than one row group (131,072 rows) holds.
+fn three_copies(dir: &std::path::Path) -> std::path::PathBuf {
     let mut one = Vec::new();
-    for f in &files {
+    for f in &gdelt2_exports() {
         let mut d = flate2::read::GzDecoder::new(std::fs::File::open(f).unwrap());
         std::io::Read::read_to_end(&mut d, &mut one).unwrap();
     }
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("three.csv");
+    let input = dir.join("three.csv");
     std::fs::write(&input, [one.as_slice(), &one, &one].concat()).unwrap();
-    let (store, s) = ingest_one(&dir.path().join("store"), &input);
+    input
+}
+
+/// Ingests `input` with a memory budget and returns the row group sizes of
+/// each month, after checking that every line of the file is a row of
+/// exactly one month, in line order. The pool parses and encodes out of
+/// order; the files must not show it.
+fn ingest_with_budget(
+    store_dir: &std::path::Path,
+    input: &std::path::Path,
+    budget: usize,
+) -> BTreeMap<(i32, u32), Vec<i64>> {
+    let mut store = EventStore::open(store_dir).unwrap();
+    let opts = IngestOptions {
+        memory_budget: Some(budget),
+        ..Default::default()
+    };
+    let IngestOutcome::Ingested(s) = store.ingest(input, &opts, &|_| {}).unwrap() else {
+        panic!("not ingested")
+    };
     let n = 3 * 129_257;
     assert_eq!((s.rows_read, s.rows_written), (n, n));
-
     let mut seen = vec![false; n as usize + 1];
+    let mut months = BTreeMap::new();
     for o in store.outputs().unwrap() {
         let file = std::fs::File::open(store.root().join(&o.path)).unwrap();
         let builder = ParquetRecordBatchReaderBuilder::try_new(file).unwrap();
@@ -345,13 +362,11 @@ fn rows_keep_line_order_and_row_groups_fill_up() {
             .iter()
             .map(|g| g.num_rows())
             .collect();
-        // Every row group but the last is full.
-        let (last, full) = groups.split_last().unwrap();
-        assert!(full.iter().all(|g| *g == 131_072), "{}: {groups:?}", o.path);
-        assert!(*last > 0 && *last <= 131_072);
-        if (o.year, o.month) == (2025, 1) {
-            assert_eq!(groups, [131_072, 144_732 - 131_072]);
-        }
+        assert!(
+            groups.iter().all(|g| (1..=131_072).contains(g)),
+            "{groups:?}"
+        );
+        months.insert((o.year, o.month), groups);
         let mut previous = 0i64;
         for b in builder.build().unwrap() {
             let b = b.unwrap();
@@ -367,8 +382,46 @@ fn rows_keep_line_order_and_row_groups_fill_up() {
             }
         }
     }
-    // Every line of the file is a row of exactly one partition.
     assert!(seen[1..].iter().all(|s| *s));
+    months
+}
+
+#[test]
+fn rows_keep_line_order_and_row_groups_fill_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = three_copies(dir.path());
+    let months = ingest_with_budget(&dir.path().join("store"), &input, 1 << 40);
+    for (month, groups) in &months {
+        // With memory to spare, every row group but the last is full.
+        let (_, full) = groups.split_last().unwrap();
+        assert!(full.iter().all(|g| *g == 131_072), "{month:?}: {groups:?}");
+    }
+    assert_eq!(months[&(2025, 1)], [131_072, 144_732 - 131_072]);
+}
+
+/// A budget below what one month's open column writers cost ends every row
+/// group early, at the same rows on every run, and loses nothing.
+#[test]
+fn a_memory_budget_ends_row_groups_early_at_the_same_rows_each_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = three_copies(dir.path());
+    let budget = 16 << 20;
+    let first = ingest_with_budget(&dir.path().join("a"), &input, budget);
+    let second = ingest_with_budget(&dir.path().join("b"), &input, budget);
+    assert_eq!(first, second);
+    let unbounded = ingest_with_budget(&dir.path().join("c"), &input, 1 << 40);
+    assert_eq!(
+        first.keys().collect::<Vec<_>>(),
+        unbounded.keys().collect::<Vec<_>>()
+    );
+    for (month, groups) in &first {
+        let rows: i64 = groups.iter().sum();
+        assert_eq!(rows, unbounded[month].iter().sum::<i64>(), "{month:?}");
+        // A month is cut at the first chunk after it has writers (8,192
+        // rows), and a chunk of this file holds under 12,000 rows.
+        assert!(groups.iter().all(|g| *g < 20_000), "{month:?}: {groups:?}");
+    }
+    assert!(first[&(2025, 1)].len() > 7, "{:?}", first[&(2025, 1)]);
 }
 
 #[test]
@@ -392,4 +445,55 @@ fn a_closed_store_holds_its_ingests_in_its_database_file() {
     // A reader leaves the (empty) WAL in place for the next open.
     drop(EventStore::open(dir.path()).unwrap());
     assert_eq!(std::fs::metadata(&wal).unwrap().len(), 0);
+}
+
+/// Rows of two months, each reaching the 8,192 rows that give it column
+/// writers, the first getting no more, then a few rows of a third month.
+/// The budget cuts both months, the first after rows already given to its
+/// writers; every month is written whole when the file ends.
+#[test]
+fn months_cut_by_the_budget_and_a_late_small_month_are_written_whole() {
+    let mut rows: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for f in &gdelt2_exports() {
+        let mut text = String::new();
+        let mut d = flate2::read::GzDecoder::new(std::fs::File::open(f).unwrap());
+        std::io::Read::read_to_string(&mut d, &mut text).unwrap();
+        for line in text.lines() {
+            let day = line.split('\t').nth(1).unwrap();
+            rows.entry(day[..6].to_string())
+                .or_default()
+                .push(line.to_string());
+        }
+    }
+    // The coordinator visits months in date order at the end, so the third
+    // month is the latest.
+    let wanted = [("202412", 8_500), ("202501", 8_500), ("202502", 10)];
+    let mut input = String::new();
+    for (month, n) in wanted {
+        for line in &rows[month][..n] {
+            input.push_str(line);
+            input.push('\n');
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("three-months.csv");
+    std::fs::write(&path, input).unwrap();
+    let mut store = EventStore::open(&dir.path().join("store")).unwrap();
+    let opts = IngestOptions {
+        memory_budget: Some(16 << 20),
+        ..Default::default()
+    };
+    let out = store.ingest(&path, &opts, &|_| {}).unwrap();
+    let IngestOutcome::Ingested(s) = out else {
+        panic!("not ingested: {out:?}")
+    };
+    assert_eq!(s.rows_written, 17_010);
+    let mut months: Vec<_> = store
+        .outputs()
+        .unwrap()
+        .iter()
+        .map(|o| (o.year, o.month, o.rows))
+        .collect();
+    months.sort();
+    assert_eq!(months, [(2024, 12, 8_500), (2025, 1, 8_500), (2025, 2, 10)]);
 }
