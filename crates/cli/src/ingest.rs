@@ -49,6 +49,7 @@ pub fn ingest(
         memory_budget: options
             .memory_mib
             .map(|m| usize::try_from(m << 20).unwrap_or(usize::MAX)),
+        ..IngestOptions::default()
     };
     let terminal = std::io::stderr().is_terminal() && !quiet;
     let mut rows = Vec::new();

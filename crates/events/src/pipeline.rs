@@ -93,13 +93,71 @@ pub(crate) struct Target<'a> {
     pub ingest_id: i64,
     /// Bytes the partitions may hold between row groups (see [`held`](Partition::held)).
     pub budget: usize,
+    /// Row groups a file takes before its partition goes on in a new file.
+    pub file_groups: usize,
 }
 
-/// A partition's file being written.
-struct Partition {
+/// A Parquet file being written.
+struct OutFile {
     full: PathBuf,
     writer: SerializedFileWriter<File>,
     factory: ArrowRowGroupWriterFactory,
+    /// Row groups and rows in the file.
+    groups: usize,
+    rows: u64,
+}
+
+impl OutFile {
+    fn create(full: PathBuf) -> Result<OutFile> {
+        if let Some(dir) = full.parent() {
+            std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        let file = File::create(&full).map_err(|source| Error::Io {
+            path: full.clone(),
+            source,
+        })?;
+        let (writer, factory) =
+            ArrowWriter::try_new(file, schema::schema(), Some(writer_properties()))
+                .and_then(|w| w.into_serialized_writer())
+                .map_err(|e| Error::Parquet {
+                    path: full.clone(),
+                    reason: e.to_string(),
+                })?;
+        Ok(OutFile {
+            full,
+            writer,
+            factory,
+            groups: 0,
+            rows: 0,
+        })
+    }
+
+    /// Writes the footer, and syncs the file when asked; returns its path
+    /// and rows.
+    fn close(self, sync: bool) -> Result<(PathBuf, u64)> {
+        let full = self.full;
+        let file = self.writer.into_inner().map_err(|e| Error::Parquet {
+            path: full.clone(),
+            reason: e.to_string(),
+        })?;
+        if sync {
+            file.sync_all().map_err(|source| Error::Io {
+                path: full.clone(),
+                source,
+            })?;
+        }
+        Ok((full, self.rows))
+    }
+}
+
+/// A partition: its file being written and the rows on their way to it.
+struct Partition {
+    file: OutFile,
+    /// Files of this partition before the current one.
+    closed_files: usize,
     /// The column writers of the open row group.
     columns: Columns,
     /// Rows waiting for the column writers, in line order.
@@ -107,8 +165,6 @@ struct Partition {
     queue_rows: usize,
     /// Rows given to the open row group.
     group_rows: usize,
-    groups: usize,
-    rows: u64,
     /// Rows ever queued, and ever given to column writers.
     queued: u64,
     given: u64,
@@ -144,6 +200,11 @@ enum Columns {
     /// A job has them.
     Busy,
 }
+
+/// The default of [`Target::file_groups`]. A writer keeps each row group's
+/// metadata until the file's footer is written, so one file per month would
+/// make memory grow with the input.
+pub(crate) const FILE_GROUPS: usize = 64;
 
 /// Rows a partition collects before it gets column writers. Open column
 /// writers cost memory whatever they hold (a compression context and
@@ -196,6 +257,7 @@ pub(crate) fn coordinate(
         ending: false,
         encoding: 0,
         threads: rayon::current_num_threads().max(1),
+        unsynced: Vec::new(),
     };
     let threads = c.threads;
     let mut pool = Some(pool);
@@ -370,6 +432,8 @@ struct Coordinator<'a> {
     encoding: usize,
     /// Threads of the pool.
     threads: usize,
+    /// Files closed before the end, to sync at the end.
+    unsynced: Vec<PathBuf>,
 }
 
 impl Coordinator<'_> {
@@ -383,7 +447,7 @@ impl Coordinator<'_> {
         let path = self
             .parts
             .get(&key)
-            .map(|p| p.full.clone())
+            .map(|p| p.file.full.clone())
             .unwrap_or_else(|| self.target.root.to_path_buf());
         self.fail(Error::Parquet {
             path,
@@ -464,7 +528,7 @@ impl Coordinator<'_> {
                     part.columns = Columns::NotStarted;
                     return;
                 }
-                match part.factory.create_column_writers(part.groups) {
+                match part.file.factory.create_column_writers(part.file.groups) {
                     Ok(w) => w,
                     Err(e) => {
                         part.columns = Columns::NotStarted;
@@ -556,18 +620,28 @@ impl Coordinator<'_> {
                 Ok(())
             }
             Encoded::Closed(chunks) => {
-                let mut rg = part.writer.next_row_group()?;
+                let mut rg = part.file.writer.next_row_group()?;
                 for c in chunks {
                     c.append_to_row_group(&mut rg)?;
                 }
                 let meta = rg.close()?;
-                part.rows += meta.num_rows() as u64;
+                part.file.rows += meta.num_rows() as u64;
+                part.file.groups += 1;
                 part.group_rows = 0;
-                part.groups += 1;
                 part.columns = Columns::NotStarted;
                 Ok(())
             }
         });
+        let file_full = self
+            .parts
+            .get(&key)
+            .is_some_and(|p| p.file.groups >= self.target.file_groups);
+        if appended.is_ok()
+            && file_full
+            && let Err(e) = self.next_file(key)
+        {
+            return self.fail(e);
+        }
         match appended {
             Ok(()) if self.ending => {
                 let keys: Vec<_> = self.parts.keys().copied().collect();
@@ -580,43 +654,29 @@ impl Coordinator<'_> {
         }
     }
 
-    /// Creates the file of a partition.
-    fn open(&mut self, y: i32, m: u32) -> Result<Partition> {
+    /// Creates file `n` (from 0) of a partition.
+    fn create(&mut self, y: i32, m: u32, n: usize) -> Result<OutFile> {
+        // Numbered so that a month's files list in the order of their rows.
         let rel = format!(
-            "events/source={}/year={y:04}/month={m:02}/part-{}.parquet",
+            "events/source={}/year={y:04}/month={m:02}/part-{}-{n:04}.parquet",
             self.target.format.name(),
             self.target.run
         );
         let full = self.target.root.join(&rel);
-        if let Some(dir) = full.parent() {
-            std::fs::create_dir_all(dir).map_err(|source| Error::Io {
-                path: dir.to_path_buf(),
-                source,
-            })?;
-        }
-        let file = File::create(&full).map_err(|source| Error::Io {
-            path: full.clone(),
-            source,
-        })?;
+        // Listed before it exists, so that a failure removes it.
         self.written.push((full.clone(), rel, y, m, 0));
-        let pq = |e: parquet::errors::ParquetError| Error::Parquet {
-            path: full.clone(),
-            reason: e.to_string(),
-        };
-        let (writer, factory) =
-            ArrowWriter::try_new(file, schema::schema(), Some(writer_properties()))
-                .and_then(|w| w.into_serialized_writer())
-                .map_err(pq)?;
+        OutFile::create(full)
+    }
+
+    /// Creates the first file of a partition.
+    fn open(&mut self, y: i32, m: u32) -> Result<Partition> {
         Ok(Partition {
-            full,
-            writer,
-            factory,
+            file: self.create(y, m, 0)?,
+            closed_files: 0,
             columns: Columns::NotStarted,
             queue: std::collections::VecDeque::new(),
             queue_rows: 0,
             group_rows: 0,
-            groups: 0,
-            rows: 0,
             queued: 0,
             given: 0,
             cuts: std::collections::VecDeque::new(),
@@ -624,35 +684,61 @@ impl Coordinator<'_> {
         })
     }
 
+    /// Closes a partition's full file, between row groups, and goes on in a
+    /// new one.
+    fn next_file(&mut self, key: (i32, u32)) -> Result<()> {
+        let Some(n) = self.parts.get(&key).map(|p| p.closed_files + 1) else {
+            return Ok(());
+        };
+        let next = self.create(key.0, key.1, n)?;
+        let Some(part) = self.parts.get_mut(&key) else {
+            return Ok(());
+        };
+        part.closed_files = n;
+        let done = std::mem::replace(&mut part.file, next);
+        // Synced at the end with the others: a sync here would stall the
+        // coordinator and with it every encoder.
+        let (full, rows) = done.close(false)?;
+        self.record_rows(&full, rows);
+        self.unsynced.push(full);
+        Ok(())
+    }
+
+    fn record_rows(&mut self, full: &Path, rows: u64) {
+        if let Some(slot) = self.written.iter_mut().find(|w| w.0 == full) {
+            slot.4 = rows;
+        }
+    }
+
     /// Writes the footers and syncs the files, unless something failed.
     fn finish(mut self) -> (Vec<Written>, Result<(Parsed, Rollup)>) {
         if let Some(e) = self.error.take() {
             return (self.written, Err(e));
         }
-        for (key, part) in std::mem::take(&mut self.parts) {
-            let full = part.full.clone();
+        for part in std::mem::take(&mut self.parts).into_values() {
             if part.group_rows > 0 || !part.queue.is_empty() {
-                let e = Error::Internal(format!("rows of {} were never encoded", full.display()));
+                let e = Error::Internal(format!(
+                    "rows of {} were never encoded",
+                    part.file.full.display()
+                ));
                 return (self.written, Err(e));
             }
-            let closed = part
-                .writer
-                .into_inner()
-                .map_err(|e| Error::Parquet {
-                    path: full.clone(),
-                    reason: e.to_string(),
-                })
-                .and_then(|f| {
-                    f.sync_all().map_err(|source| Error::Io {
-                        path: full.clone(),
-                        source,
-                    })
-                });
-            if let Err(e) = closed {
-                return (self.written, Err(e));
+            let empty = part.file.groups == 0;
+            match part.file.close(true) {
+                // A month whose rows ended with its last file full.
+                Ok((full, _)) if empty => {
+                    let _ = std::fs::remove_file(&full);
+                    self.written.retain(|w| w.0 != full);
+                }
+                Ok((full, rows)) => self.record_rows(&full, rows),
+                Err(e) => return (self.written, Err(e)),
             }
-            if let Some(slot) = self.written.iter_mut().find(|w| (w.2, w.3) == key) {
-                slot.4 = part.rows;
+        }
+        for full in std::mem::take(&mut self.unsynced) {
+            // A sync through a new handle writes the file's pages all the same.
+            let synced = File::open(&full).and_then(|f| f.sync_all());
+            if let Err(source) = synced {
+                return (self.written, Err(Error::Io { path: full, source }));
             }
         }
         (self.written, Ok((self.totals, self.rollup)))

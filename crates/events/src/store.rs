@@ -106,6 +106,10 @@ pub struct IngestOptions {
     /// `None` for the default of 160 MiB. Peak memory is about this plus
     /// the chunks in flight, whatever the size of the input.
     pub memory_budget: Option<usize>,
+    /// Row groups a Parquet file takes before its month goes on in a new
+    /// file; `None` for the default of 64. Each file's footer is held in
+    /// memory until the file is closed.
+    pub row_groups_per_file: Option<usize>,
 }
 
 /// Progress of one file, reported as it goes.
@@ -553,6 +557,10 @@ impl EventStore {
                     run: &run,
                     ingest_id,
                     budget: opts.memory_budget.unwrap_or(pipeline::BUDGET),
+                    file_groups: opts
+                        .row_groups_per_file
+                        .unwrap_or(pipeline::FILE_GROUPS)
+                        .max(1),
                 };
                 // This thread reads; the coordinator hands the chunks to the
                 // rayon pool and writes what comes back (see `pipeline`).

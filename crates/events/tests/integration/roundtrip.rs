@@ -333,17 +333,19 @@ fn three_copies(dir: &std::path::Path) -> std::path::PathBuf {
 }
 
 /// Ingests `input` with a memory budget and returns the row group sizes of
-/// each month, after checking that every line of the file is a row of
-/// exactly one month, in line order. The pool parses and encodes out of
+/// each month's files, after checking that every line of the file is a row
+/// of exactly one month, in line order across the month's files. The pool parses and encodes out of
 /// order; the files must not show it.
 fn ingest_with_budget(
     store_dir: &std::path::Path,
     input: &std::path::Path,
     budget: usize,
-) -> BTreeMap<(i32, u32), Vec<i64>> {
+    row_groups_per_file: Option<usize>,
+) -> BTreeMap<(i32, u32), Vec<Vec<i64>>> {
     let mut store = EventStore::open(store_dir).unwrap();
     let opts = IngestOptions {
         memory_budget: Some(budget),
+        row_groups_per_file,
         ..Default::default()
     };
     let IngestOutcome::Ingested(s) = store.ingest(input, &opts, &|_| {}).unwrap() else {
@@ -352,7 +354,8 @@ fn ingest_with_budget(
     let n = 3 * 129_257;
     assert_eq!((s.rows_read, s.rows_written), (n, n));
     let mut seen = vec![false; n as usize + 1];
-    let mut months = BTreeMap::new();
+    let mut months: BTreeMap<(i32, u32), Vec<Vec<i64>>> = BTreeMap::new();
+    let mut last_line: BTreeMap<(i32, u32), i64> = BTreeMap::new();
     for o in store.outputs().unwrap() {
         let file = std::fs::File::open(store.root().join(&o.path)).unwrap();
         let builder = ParquetRecordBatchReaderBuilder::try_new(file).unwrap();
@@ -362,12 +365,13 @@ fn ingest_with_budget(
             .iter()
             .map(|g| g.num_rows())
             .collect();
+        assert!(!groups.is_empty(), "{}: a listed file without rows", o.path);
         assert!(
             groups.iter().all(|g| (1..=131_072).contains(g)),
             "{groups:?}"
         );
-        months.insert((o.year, o.month), groups);
-        let mut previous = 0i64;
+        months.entry((o.year, o.month)).or_default().push(groups);
+        let previous = last_line.entry((o.year, o.month)).or_default();
         for b in builder.build().unwrap() {
             let b = b.unwrap();
             let lines = b
@@ -375,8 +379,8 @@ fn ingest_with_budget(
                 .unwrap()
                 .as_primitive::<Int64Type>();
             for l in lines.values() {
-                assert!(*l > previous, "{}: line {l} after {previous}", o.path);
-                previous = *l;
+                assert!(*l > *previous, "{}: line {l} after {previous}", o.path);
+                *previous = *l;
                 assert!(!seen[*l as usize], "line {l} twice");
                 seen[*l as usize] = true;
             }
@@ -390,13 +394,17 @@ fn ingest_with_budget(
 fn rows_keep_line_order_and_row_groups_fill_up() {
     let dir = tempfile::tempdir().unwrap();
     let input = three_copies(dir.path());
-    let months = ingest_with_budget(&dir.path().join("store"), &input, 1 << 40);
-    for (month, groups) in &months {
-        // With memory to spare, every row group but the last is full.
+    let months = ingest_with_budget(&dir.path().join("store"), &input, 1 << 40, None);
+    for (month, files) in &months {
+        // With memory to spare, one file a month, and every row group but
+        // the last is full.
+        let [groups] = files.as_slice() else {
+            panic!("{month:?}: {files:?}")
+        };
         let (_, full) = groups.split_last().unwrap();
         assert!(full.iter().all(|g| *g == 131_072), "{month:?}: {groups:?}");
     }
-    assert_eq!(months[&(2025, 1)], [131_072, 144_732 - 131_072]);
+    assert_eq!(months[&(2025, 1)], [[131_072, 144_732 - 131_072]]);
 }
 
 /// A budget below what one month's open column writers cost ends every row
@@ -406,22 +414,43 @@ fn a_memory_budget_ends_row_groups_early_at_the_same_rows_each_time() {
     let dir = tempfile::tempdir().unwrap();
     let input = three_copies(dir.path());
     let budget = 16 << 20;
-    let first = ingest_with_budget(&dir.path().join("a"), &input, budget);
-    let second = ingest_with_budget(&dir.path().join("b"), &input, budget);
+    let first = ingest_with_budget(&dir.path().join("a"), &input, budget, None);
+    let second = ingest_with_budget(&dir.path().join("b"), &input, budget, None);
     assert_eq!(first, second);
-    let unbounded = ingest_with_budget(&dir.path().join("c"), &input, 1 << 40);
+    let unbounded = ingest_with_budget(&dir.path().join("c"), &input, 1 << 40, None);
     assert_eq!(
         first.keys().collect::<Vec<_>>(),
         unbounded.keys().collect::<Vec<_>>()
     );
-    for (month, groups) in &first {
+    for (month, files) in &first {
+        let groups: Vec<i64> = files.concat();
         let rows: i64 = groups.iter().sum();
-        assert_eq!(rows, unbounded[month].iter().sum::<i64>(), "{month:?}");
+        assert_eq!(
+            rows,
+            unbounded[month].concat().iter().sum::<i64>(),
+            "{month:?}"
+        );
         // A month is cut at the first chunk after it has writers (8,192
-        // rows), and a chunk of this file holds under 12,000 rows.
-        assert!(groups.iter().all(|g| *g < 20_000), "{month:?}: {groups:?}");
+        // rows), and a 4 MiB chunk of this file holds at most 10,499 rows.
+        assert!(groups.iter().all(|g| *g < 18_692), "{month:?}: {groups:?}");
     }
-    assert!(first[&(2025, 1)].len() > 7, "{:?}", first[&(2025, 1)]);
+    assert!(first[&(2025, 1)][0].len() > 7, "{:?}", first[&(2025, 1)]);
+}
+
+/// With a budget this small, a month is cut into a row group per chunk; a
+/// file takes four row groups here and the month goes on in the next one.
+#[test]
+fn a_month_of_many_row_groups_goes_on_in_further_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = three_copies(dir.path());
+    let months = ingest_with_budget(&dir.path().join("store"), &input, 1 << 20, Some(4));
+    let files = &months[&(2025, 1)];
+    assert!(files.len() >= 4, "{files:?}");
+    let (last, full) = files.split_last().unwrap();
+    assert!(full.iter().all(|f| f.len() == 4), "{files:?}");
+    assert!((1..=4).contains(&last.len()), "{files:?}");
+    let rows: i64 = files.iter().flatten().sum();
+    assert_eq!(rows, 144_732);
 }
 
 #[test]
