@@ -611,9 +611,11 @@ impl Coordinator<'_> {
         result: parquet::errors::Result<Encoded>,
         spawn: &mut Spawn<'_>,
     ) {
+        let file_groups = self.target.file_groups;
         let Some(part) = self.parts.get_mut(&key) else {
             return self.fail(Error::Internal("rows encoded for no partition".into()));
         };
+        let mut file_full = false;
         let appended = result.and_then(|e| match e {
             Encoded::Open(w) => {
                 part.columns = Columns::Ready(w);
@@ -629,17 +631,11 @@ impl Coordinator<'_> {
                 part.file.groups += 1;
                 part.group_rows = 0;
                 part.columns = Columns::NotStarted;
+                file_full = part.file.groups >= file_groups;
                 Ok(())
             }
         });
-        let file_full = self
-            .parts
-            .get(&key)
-            .is_some_and(|p| p.file.groups >= self.target.file_groups);
-        if appended.is_ok()
-            && file_full
-            && let Err(e) = self.next_file(key)
-        {
+        if file_full && let Err(e) = self.next_file(key) {
             return self.fail(e);
         }
         match appended {

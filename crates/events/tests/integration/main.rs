@@ -35,6 +35,16 @@ pub fn gdelt2_exports() -> Vec<PathBuf> {
     files
 }
 
+/// The text of the 91 shared GDELT 2.0 exports, decompressed, in name order.
+pub fn gdelt2_exports_text() -> Vec<u8> {
+    let mut text = Vec::new();
+    for f in &gdelt2_exports() {
+        let mut d = flate2::read::GzDecoder::new(std::fs::File::open(f).unwrap());
+        std::io::Read::read_to_end(&mut d, &mut text).unwrap();
+    }
+    text
+}
+
 /// Ingests `path` into a fresh store and returns the store and the summary.
 pub fn ingest_one(dir: &Path, path: &Path) -> (EventStore, IngestSummary) {
     let mut store = EventStore::open(dir).unwrap();

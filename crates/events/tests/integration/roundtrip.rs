@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use detente_events::{EventStore, IngestOptions, IngestOutcome};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
-use super::{gdelt2_exports, ingest_one, read_all, shared, testdata};
+use super::{gdelt2_exports, gdelt2_exports_text, ingest_one, read_all, shared, testdata};
 
 fn col<'a>(b: &'a arrow::array::RecordBatch, name: &str) -> &'a dyn Array {
     b.column_by_name(name)
@@ -322,11 +322,7 @@ fn same_content_again_is_a_no_op_and_force_replaces_without_duplicates() {
 /// Three copies of the 91 exports in one file: 387,771 rows, of which 144,732
 /// fall in January 2025, more than one row group (131,072 rows) holds.
 fn three_copies(dir: &std::path::Path) -> std::path::PathBuf {
-    let mut one = Vec::new();
-    for f in &gdelt2_exports() {
-        let mut d = flate2::read::GzDecoder::new(std::fs::File::open(f).unwrap());
-        std::io::Read::read_to_end(&mut d, &mut one).unwrap();
-    }
+    let one = gdelt2_exports_text();
     let input = dir.join("three.csv");
     std::fs::write(&input, [one.as_slice(), &one, &one].concat()).unwrap();
     input
@@ -482,17 +478,11 @@ fn a_closed_store_holds_its_ingests_in_its_database_file() {
 /// writers; every month is written whole when the file ends.
 #[test]
 fn months_cut_by_the_budget_and_a_late_small_month_are_written_whole() {
-    let mut rows: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for f in &gdelt2_exports() {
-        let mut text = String::new();
-        let mut d = flate2::read::GzDecoder::new(std::fs::File::open(f).unwrap());
-        std::io::Read::read_to_string(&mut d, &mut text).unwrap();
-        for line in text.lines() {
-            let day = line.split('\t').nth(1).unwrap();
-            rows.entry(day[..6].to_string())
-                .or_default()
-                .push(line.to_string());
-        }
+    let text = String::from_utf8(gdelt2_exports_text()).unwrap();
+    let mut rows: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for line in text.lines() {
+        let day = line.split('\t').nth(1).unwrap();
+        rows.entry(&day[..6]).or_default().push(line);
     }
     // The coordinator visits months in date order at the end, so the third
     // month is the latest.
