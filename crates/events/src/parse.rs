@@ -1,17 +1,19 @@
-//! Row parsers for GDELT 1.0, GDELT 2.0 and ICEWS, writing straight into Arrow
-//! builders, one set per (year, month) partition.
+//! Row parsers for GDELT 1.0, GDELT 2.0 and ICEWS, writing straight into
+//! columns in Arrow's layout, one set per (year, month) partition.
 //!
-//! A row is checked whole before anything of it is appended, so a row that
-//! fails leaves no trace in the output and goes to the quarantine with its line
-//! number, raw bytes and reason.
+//! A row is written field by field as it is read; a row that fails is taken
+//! back from every column, so it leaves no trace in the output and goes to the
+//! quarantine with its line number, raw bytes and reason.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, OnceLock};
 
 use arrow::array::{
-    ArrayRef, BooleanBuilder, Date32Builder, Float64Builder, Int8Builder, Int32Builder,
-    Int64Builder, RecordBatch, StringBuilder, TimestampSecondBuilder,
+    Array, ArrayRef, BooleanArray, Date32Array, Float64Array, Int8Array, Int32Array, Int64Array,
+    RecordBatch, StringArray, TimestampSecondArray, new_null_array,
 };
+use arrow::buffer::{BooleanBuffer, Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
+use arrow::datatypes::ArrowNativeType;
 use chrono::{Datelike, NaiveDate};
 use detente_core::cameo;
 use serde::Serialize;
@@ -113,132 +115,416 @@ pub struct Parsed {
     pub days: Option<(NaiveDate, NaiveDate)>,
 }
 
-#[derive(Debug, Clone, Copy)]
-enum Val<'a> {
-    Null,
-    Str(&'a str),
-    I64(i64),
-    F64(f64),
-    I8(i8),
-    Bool(bool),
-    Date(i32),
-    Ts(i64),
+/// Values of a fixed-width column and whether each is present.
+struct Fixed<T> {
+    values: Vec<T>,
+    valid: Vec<bool>,
 }
 
-enum Builder {
-    I64(Int64Builder),
-    I32(Int32Builder),
-    I8(Int8Builder),
-    F64(Float64Builder),
-    Date(Date32Builder),
-    Bool(BooleanBuilder),
-    Str(StringBuilder),
-    Ts(TimestampSecondBuilder),
+impl<T: Copy + Default> Fixed<T> {
+    fn with_capacity(rows: usize) -> Fixed<T> {
+        Fixed {
+            values: Vec::with_capacity(rows),
+            valid: Vec::with_capacity(rows),
+        }
+    }
+
+    fn put(&mut self, v: Option<T>) {
+        self.values.push(v.unwrap_or_default());
+        self.valid.push(v.is_some());
+    }
+
+    fn truncate(&mut self, rows: usize) {
+        self.values.truncate(rows);
+        self.valid.truncate(rows);
+    }
+
+    fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    fn nulls(&self) -> Option<NullBuffer> {
+        nulls(&self.valid)
+    }
+
+    fn scalars(self) -> ScalarBuffer<T>
+    where
+        T: ArrowNativeType,
+    {
+        ScalarBuffer::from(self.values)
+    }
 }
 
+/// A text column in Arrow's layout: offsets into one run of bytes.
+struct Text {
+    offsets: Vec<i32>,
+    data: Vec<u8>,
+    valid: Vec<bool>,
+}
+
+impl Text {
+    fn with_capacity(rows: usize) -> Text {
+        let mut offsets = Vec::with_capacity(rows + 1);
+        offsets.push(0);
+        Text {
+            offsets,
+            data: Vec::with_capacity(rows * 8),
+            valid: Vec::with_capacity(rows),
+        }
+    }
+
+    /// Appends `s`, or a null for an empty field. Returns false when the
+    /// column has outgrown Arrow's 32-bit offsets.
+    fn put(&mut self, s: &str) -> bool {
+        self.data.extend_from_slice(s.as_bytes());
+        let Ok(end) = i32::try_from(self.data.len()) else {
+            return false;
+        };
+        self.offsets.push(end);
+        self.valid.push(!s.is_empty());
+        true
+    }
+
+    fn truncate(&mut self, rows: usize) {
+        if let Some(&end) = self.offsets.get(rows) {
+            self.data.truncate(end as usize);
+        }
+        self.offsets.truncate(rows + 1);
+        self.valid.truncate(rows);
+    }
+
+    fn len(&self) -> usize {
+        self.valid.len()
+    }
+}
+
+fn nulls(valid: &[bool]) -> Option<NullBuffer> {
+    if valid.iter().all(|v| *v) {
+        None
+    } else {
+        Some(NullBuffer::from(valid))
+    }
+}
+
+/// A column being filled. Rows are appended field by field as they are read,
+/// and a row that fails half-way is taken back by truncating every column to
+/// the rows kept.
+enum Column {
+    /// A column the format never fills: all null.
+    Absent,
+    I64(Fixed<i64>),
+    I32(Fixed<i32>),
+    I8(Fixed<i8>),
+    F64(Fixed<f64>),
+    Date(Fixed<i32>),
+    Ts(Fixed<i64>),
+    Bool(Fixed<bool>),
+    Str(Text),
+}
+
+impl Column {
+    fn truncate(&mut self, rows: usize) {
+        match self {
+            Column::Absent => {}
+            Column::I64(c) | Column::Ts(c) => c.truncate(rows),
+            Column::I32(c) | Column::Date(c) => c.truncate(rows),
+            Column::I8(c) => c.truncate(rows),
+            Column::F64(c) => c.truncate(rows),
+            Column::Bool(c) => c.truncate(rows),
+            Column::Str(c) => c.truncate(rows),
+        }
+    }
+
+    fn len(&self) -> Option<usize> {
+        Some(match self {
+            Column::Absent => return None,
+            Column::I64(c) | Column::Ts(c) => c.len(),
+            Column::I32(c) | Column::Date(c) => c.len(),
+            Column::I8(c) => c.len(),
+            Column::F64(c) => c.len(),
+            Column::Bool(c) => c.len(),
+            Column::Str(c) => c.len(),
+        })
+    }
+
+    fn finish(self, rows: usize) -> Result<ArrayRef, String> {
+        let array: ArrayRef = match self {
+            Column::Absent => return Err("an absent column has no values".into()),
+            Column::I64(c) => {
+                let n = c.nulls();
+                Arc::new(Int64Array::try_new(c.scalars(), n).map_err(|e| e.to_string())?)
+            }
+            Column::I32(c) => {
+                let n = c.nulls();
+                Arc::new(Int32Array::try_new(c.scalars(), n).map_err(|e| e.to_string())?)
+            }
+            Column::I8(c) => {
+                let n = c.nulls();
+                Arc::new(Int8Array::try_new(c.scalars(), n).map_err(|e| e.to_string())?)
+            }
+            Column::F64(c) => {
+                let n = c.nulls();
+                Arc::new(Float64Array::try_new(c.scalars(), n).map_err(|e| e.to_string())?)
+            }
+            Column::Date(c) => {
+                let n = c.nulls();
+                Arc::new(Date32Array::try_new(c.scalars(), n).map_err(|e| e.to_string())?)
+            }
+            Column::Ts(c) => {
+                let n = c.nulls();
+                Arc::new(
+                    TimestampSecondArray::try_new(c.scalars(), n)
+                        .map_err(|e| e.to_string())?
+                        .with_timezone("UTC"),
+                )
+            }
+            Column::Bool(c) => {
+                let n = c.nulls();
+                // Both vectors grow and shrink together, so their lengths
+                // agree and `new` cannot panic.
+                Arc::new(BooleanArray::new(BooleanBuffer::from(c.values), n))
+            }
+            Column::Str(c) => {
+                let n = nulls(&c.valid);
+                // The offsets start at 0 and only rise.
+                let offsets = OffsetBuffer::new(ScalarBuffer::from(c.offsets));
+                Arc::new(
+                    StringArray::try_new(offsets, Buffer::from_vec(c.data), n)
+                        .map_err(|e| e.to_string())?,
+                )
+            }
+        };
+        if array.len() != rows {
+            return Err(format!(
+                "a column of {} rows in a batch of {rows}",
+                array.len()
+            ));
+        }
+        Ok(array)
+    }
+}
+
+/// Columns GDELT never fills: ICEWS's own fields.
+const ICEWS_ONLY: &[usize] = &[
+    col::A1_SECTORS,
+    col::A2_SECTORS,
+    col::A1_COUNTRY_NAME,
+    col::A2_COUNTRY_NAME,
+    col::EVENT_TEXT,
+    col::STORY_ID,
+    col::SENTENCE,
+    col::PUBLISHER,
+    col::AG_CITY,
+    col::AG_DISTRICT,
+    col::AG_PROVINCE,
+];
+
+/// Columns GDELT 1.0 lacks beside those: ADM2 codes came with GDELT 2.0.
+const GDELT2_ONLY: &[usize] = &[col::A1G_ADM2, col::A2G_ADM2, col::AG_ADM2];
+
+/// Columns ICEWS fills.
+const ICEWS_FILLS: &[usize] = &[
+    col::GLOBAL_EVENT_ID,
+    col::DAY,
+    col::A1_NAME,
+    col::A1_SECTORS,
+    col::A1_COUNTRY_NAME,
+    col::A1_COUNTRY,
+    col::EVENT_TEXT,
+    col::EVENT_CODE,
+    col::EVENT_BASE,
+    col::EVENT_ROOT,
+    col::QUAD_CLASS,
+    col::GOLDSTEIN,
+    col::A2_NAME,
+    col::A2_SECTORS,
+    col::A2_COUNTRY_NAME,
+    col::A2_COUNTRY,
+    col::STORY_ID,
+    col::SENTENCE,
+    col::PUBLISHER,
+    col::AG_CITY,
+    col::AG_DISTRICT,
+    col::AG_PROVINCE,
+    col::AG_NAME,
+    col::AG_COUNTRY,
+    col::AG_LAT,
+    col::AG_LONG,
+    col::CAMEO_LISTED,
+    col::INGEST_ID,
+    col::LINE,
+];
+
+/// Whether `format` fills column `c`.
+fn fills(format: Format, c: usize) -> bool {
+    match format {
+        Format::Gdelt1 => !ICEWS_ONLY.contains(&c) && !GDELT2_ONLY.contains(&c),
+        Format::Gdelt2 => !ICEWS_ONLY.contains(&c),
+        Format::Icews => ICEWS_FILLS.contains(&c),
+    }
+}
+
+/// The rows of one (year, month) in a chunk.
 struct Partition {
-    cols: Vec<Builder>,
+    cols: Vec<Column>,
     rows: usize,
+    /// A column written as the wrong type, which would be a parser bug.
+    misuse: Option<usize>,
+    /// A text column outgrew 32-bit offsets.
+    overflow: bool,
 }
 
 impl Partition {
-    /// Builders sized for `rows` rows, so that they do not grow row by row.
-    fn new(rows: usize) -> Partition {
+    /// Columns sized for `rows` rows, so that they do not grow row by row.
+    fn new(format: Format, rows: usize) -> Partition {
         let cols = COLUMNS
             .iter()
-            .map(|(_, k)| match k {
-                Kind::I64 => Builder::I64(Int64Builder::with_capacity(rows)),
-                Kind::I32 => Builder::I32(Int32Builder::with_capacity(rows)),
-                Kind::I8 => Builder::I8(Int8Builder::with_capacity(rows)),
-                Kind::F64 => Builder::F64(Float64Builder::with_capacity(rows)),
-                Kind::Date => Builder::Date(Date32Builder::with_capacity(rows)),
-                Kind::Bool => Builder::Bool(BooleanBuilder::with_capacity(rows)),
-                Kind::Str => Builder::Str(StringBuilder::with_capacity(rows, rows * 8)),
-                Kind::Ts => {
-                    Builder::Ts(TimestampSecondBuilder::with_capacity(rows).with_timezone("UTC"))
-                }
+            .enumerate()
+            .map(|(c, (_, k))| match k {
+                _ if !fills(format, c) => Column::Absent,
+                Kind::I64 => Column::I64(Fixed::with_capacity(rows)),
+                Kind::I32 => Column::I32(Fixed::with_capacity(rows)),
+                Kind::I8 => Column::I8(Fixed::with_capacity(rows)),
+                Kind::F64 => Column::F64(Fixed::with_capacity(rows)),
+                Kind::Date => Column::Date(Fixed::with_capacity(rows)),
+                Kind::Bool => Column::Bool(Fixed::with_capacity(rows)),
+                Kind::Str => Column::Str(Text::with_capacity(rows)),
+                Kind::Ts => Column::Ts(Fixed::with_capacity(rows)),
             })
             .collect();
-        Partition { cols, rows: 0 }
+        Partition {
+            cols,
+            rows: 0,
+            misuse: None,
+            overflow: false,
+        }
     }
 
-    fn push(&mut self, row: &[Val<'_>; col::COUNT]) {
-        for (b, v) in self.cols.iter_mut().zip(row.iter()) {
-            match (b, *v) {
-                (Builder::I64(b), Val::I64(x)) => b.append_value(x),
-                (Builder::I32(b), Val::I64(x)) => b.append_value(x as i32),
-                (Builder::I8(b), Val::I8(x)) => b.append_value(x),
-                (Builder::F64(b), Val::F64(x)) => b.append_value(x),
-                (Builder::Date(b), Val::Date(x)) => b.append_value(x),
-                (Builder::Bool(b), Val::Bool(x)) => b.append_value(x),
-                (Builder::Str(b), Val::Str(x)) => b.append_value(x),
-                (Builder::Ts(b), Val::Ts(x)) => b.append_value(x),
-                (Builder::I64(b), _) => b.append_null(),
-                (Builder::I32(b), _) => b.append_null(),
-                (Builder::I8(b), _) => b.append_null(),
-                (Builder::F64(b), _) => b.append_null(),
-                (Builder::Date(b), _) => b.append_null(),
-                (Builder::Bool(b), _) => b.append_null(),
-                (Builder::Str(b), _) => b.append_null(),
-                (Builder::Ts(b), _) => b.append_null(),
-            }
+    /// Text, or a null for an empty field.
+    fn str(&mut self, c: usize, s: &str) {
+        match self.cols.get_mut(c) {
+            Some(Column::Str(t)) => self.overflow |= !t.put(s),
+            _ => self.misuse = Some(c),
         }
+    }
+
+    fn i64(&mut self, c: usize, v: Option<i64>) {
+        match self.cols.get_mut(c) {
+            Some(Column::I64(f)) => f.put(v),
+            _ => self.misuse = Some(c),
+        }
+    }
+
+    fn i32(&mut self, c: usize, v: Option<i32>) {
+        match self.cols.get_mut(c) {
+            Some(Column::I32(f)) => f.put(v),
+            _ => self.misuse = Some(c),
+        }
+    }
+
+    fn i8(&mut self, c: usize, v: Option<i8>) {
+        match self.cols.get_mut(c) {
+            Some(Column::I8(f)) => f.put(v),
+            _ => self.misuse = Some(c),
+        }
+    }
+
+    fn f64(&mut self, c: usize, v: Option<f64>) {
+        match self.cols.get_mut(c) {
+            Some(Column::F64(f)) => f.put(v),
+            _ => self.misuse = Some(c),
+        }
+    }
+
+    fn bool(&mut self, c: usize, v: Option<bool>) {
+        match self.cols.get_mut(c) {
+            Some(Column::Bool(f)) => f.put(v),
+            _ => self.misuse = Some(c),
+        }
+    }
+
+    fn date(&mut self, c: usize, day: i32) {
+        match self.cols.get_mut(c) {
+            Some(Column::Date(f)) => f.put(Some(day)),
+            _ => self.misuse = Some(c),
+        }
+    }
+
+    fn ts(&mut self, c: usize, v: Option<i64>) {
+        match self.cols.get_mut(c) {
+            Some(Column::Ts(f)) => f.put(v),
+            _ => self.misuse = Some(c),
+        }
+    }
+
+    /// Keeps the row just written.
+    fn keep(&mut self) {
         self.rows += 1;
     }
 
-    fn finish(mut self) -> Result<RecordBatch, String> {
-        let arrays: Vec<ArrayRef> = self
+    /// Takes back what was written of a row that failed.
+    fn take_back(&mut self) {
+        let rows = self.rows;
+        for c in &mut self.cols {
+            c.truncate(rows);
+        }
+    }
+
+    fn finish(self) -> Result<RecordBatch, String> {
+        if let Some(c) = self.misuse {
+            return Err(format!(
+                "column {} was written as the wrong type",
+                COLUMNS[c].0
+            ));
+        }
+        if self.overflow {
+            return Err("a text column of the chunk holds more than 2 GiB".into());
+        }
+        let rows = self.rows;
+        let schema = schema::schema();
+        let arrays = self
             .cols
-            .iter_mut()
-            .map(|b| -> ArrayRef {
-                match b {
-                    Builder::I64(b) => Arc::new(b.finish()),
-                    Builder::I32(b) => Arc::new(b.finish()),
-                    Builder::I8(b) => Arc::new(b.finish()),
-                    Builder::F64(b) => Arc::new(b.finish()),
-                    Builder::Date(b) => Arc::new(b.finish()),
-                    Builder::Bool(b) => Arc::new(b.finish()),
-                    Builder::Str(b) => Arc::new(b.finish()),
-                    Builder::Ts(b) => Arc::new(b.finish()),
-                }
+            .into_iter()
+            .zip(schema.fields())
+            .map(|(c, field)| match c.len() {
+                None => Ok(new_null_array(field.data_type(), rows)),
+                Some(_) => c.finish(rows),
             })
-            .collect();
-        RecordBatch::try_new(schema::schema(), arrays).map_err(|e| e.to_string())
+            .collect::<Result<Vec<_>, String>>()?;
+        RecordBatch::try_new(schema, arrays).map_err(|e| e.to_string())
     }
 }
 
 /// A failed field: reason code and detail.
 type Fail = (&'static str, String);
 
-fn opt(s: &str) -> Val<'_> {
-    if s.is_empty() { Val::Null } else { Val::Str(s) }
-}
-
-fn int(field: &'static str, s: &str, required: bool) -> Result<Val<'static>, Fail> {
+fn int(field: &'static str, s: &str, required: bool) -> Result<Option<i64>, Fail> {
     if s.is_empty() {
         return if required {
             Err(("missing_value", format!("{field} is empty")))
         } else {
-            Ok(Val::Null)
+            Ok(None)
         };
     }
     s.parse::<i64>()
-        .map(Val::I64)
+        .map(Some)
         .map_err(|_| ("bad_number", format!("{field} = {s:?} is not an integer")))
 }
 
-fn count(field: &'static str, s: &str) -> Result<Val<'static>, Fail> {
+fn count(field: &'static str, s: &str) -> Result<Option<i32>, Fail> {
     match int(field, s, false)? {
-        Val::I64(v) if !(0..=i32::MAX as i64).contains(&v) => {
-            Err(("out_of_range", format!("{field} = {v} is not a count")))
-        }
-        v => Ok(v),
+        Some(v) => i32::try_from(v)
+            .ok()
+            .filter(|v| *v >= 0)
+            .map(Some)
+            .ok_or_else(|| ("out_of_range", format!("{field} = {v} is not a count"))),
+        None => Ok(None),
     }
 }
 
-fn float(field: &'static str, s: &str, range: Option<(f64, f64)>) -> Result<Val<'static>, Fail> {
+fn float(field: &'static str, s: &str, range: Option<(f64, f64)>) -> Result<Option<f64>, Fail> {
     if s.is_empty() {
-        return Ok(Val::Null);
+        return Ok(None);
     }
     let v: f64 = match plain_decimal(s.as_bytes()) {
         Some(v) => v,
@@ -257,7 +543,7 @@ fn float(field: &'static str, s: &str, range: Option<(f64, f64)>) -> Result<Val<
             format!("{field} = {v} is outside [{lo}, {hi}]"),
         ));
     }
-    Ok(Val::F64(v))
+    Ok(Some(v))
 }
 
 /// Powers of ten that an `f64` holds exactly.
@@ -298,14 +584,14 @@ fn plain_decimal(s: &[u8]) -> Option<f64> {
     Some(if negative { -v } else { v })
 }
 
-fn small(field: &'static str, s: &str, lo: i8, hi: i8) -> Result<Val<'static>, Fail> {
+fn small(field: &'static str, s: &str, lo: i8, hi: i8) -> Result<Option<i8>, Fail> {
     match int(field, s, false)? {
-        Val::I64(v) if v >= lo as i64 && v <= hi as i64 => Ok(Val::I8(v as i8)),
-        Val::I64(v) => Err((
+        Some(v) if v >= lo as i64 && v <= hi as i64 => Ok(Some(v as i8)),
+        Some(v) => Err((
             "out_of_range",
             format!("{field} = {v} is outside {lo}..{hi}"),
         )),
-        other => Ok(other),
+        None => Ok(None),
     }
 }
 
@@ -408,8 +694,8 @@ fn iso3_of_name(name: &str) -> Option<&'static str> {
     });
     map.get(&name.to_lowercase()).copied()
 }
-
-fn cameo_codes(code: &str, base: &str, root: &str) -> Result<(Val<'static>, bool), Fail> {
+/// Checks a row's event codes; says whether `code` is in the CAMEO table.
+fn cameo_codes(code: &str, base: &str, root: &str) -> Result<bool, Fail> {
     for (field, c) in [
         ("event_code", code),
         ("event_base_code", base),
@@ -428,11 +714,11 @@ fn cameo_codes(code: &str, base: &str, root: &str) -> Result<(Val<'static>, bool
             format!("event_root_code {root:?} is not the root of event_code {code:?}"),
         ));
     }
-    Ok((Val::Null, cameo::is_listed(code)))
+    Ok(cameo::is_listed(code))
 }
 
 /// Parses the lines of `chunk` (whole lines, the first numbered `first_line`).
-/// `lines`, the number of lines in the chunk, sizes the builders (a guess is
+/// `lines`, the number of lines in the chunk, sizes the columns (a guess is
 /// fine).
 pub fn parse_chunk(
     format: Format,
@@ -442,7 +728,10 @@ pub fn parse_chunk(
     ingest_id: i64,
 ) -> Result<Parsed, String> {
     let mut out = Parsed::default();
-    let mut parts: BTreeMap<(i32, u32), Partition> = BTreeMap::new();
+    // Partitions in the order the chunk first meets them; rows mostly follow
+    // the row before into the same one.
+    let mut parts: Vec<((i32, u32), Partition)> = Vec::new();
+    let mut last = 0usize;
     let mut line_no = first_line;
     let mut start = 0usize;
     let mut fields: Vec<&str> = Vec::with_capacity(64);
@@ -502,19 +791,45 @@ pub fn parse_chunk(
             from = tab + 1;
         }
         fields.push(&text[from..]);
-        let row = match format {
-            Format::Gdelt1 | Format::Gdelt2 => gdelt_row(format, &fields),
-            Format::Icews => icews_row(&fields),
-        };
-        let (mut vals, day, listed, added) = match row {
-            Ok(r) => r,
+        let (id, day) = match head(format, &fields) {
+            Ok(h) => h,
             Err((reason, detail)) => {
                 reject(reason, detail);
                 continue;
             }
         };
-        vals[col::INGEST_ID] = Val::I64(ingest_id);
-        vals[col::LINE] = Val::I64(this_line as i64);
+        let key = (day.year(), day.month());
+        if parts.get(last).is_none_or(|(k, _)| *k != key) {
+            last = match parts.iter().position(|(k, _)| *k == key) {
+                Some(i) => i,
+                None => {
+                    // Most chunks fall in one month; the others get small columns.
+                    let rows = if parts.is_empty() { lines } else { 1024 };
+                    parts.push((key, Partition::new(format, rows)));
+                    parts.len() - 1
+                }
+            };
+        }
+        let Some((_, part)) = parts.get_mut(last) else {
+            return Err("a row's partition went missing".into());
+        };
+        part.i64(col::GLOBAL_EVENT_ID, Some(id));
+        part.date(col::DAY, days_since_epoch(day));
+        part.i64(col::INGEST_ID, Some(ingest_id));
+        part.i64(col::LINE, Some(this_line as i64));
+        let row = match format {
+            Format::Gdelt1 | Format::Gdelt2 => gdelt_row(format, &fields, part),
+            Format::Icews => icews_row(&fields, part),
+        };
+        let (listed, added) = match row {
+            Ok(r) => r,
+            Err((reason, detail)) => {
+                part.take_back();
+                reject(reason, detail);
+                continue;
+            }
+        };
+        part.keep();
         if !listed {
             *out.flagged.entry("unlisted_cameo_code".into()).or_default() += 1;
         }
@@ -528,64 +843,73 @@ pub fn parse_chunk(
             None => (day, day),
             Some((a, b)) => (a.min(day), b.max(day)),
         });
-        // Most chunks fall in one month; the others get small builders.
-        let rows = if parts.is_empty() { lines } else { 1024 };
-        parts
-            .entry((day.year(), day.month()))
-            .or_insert_with(|| Partition::new(rows))
-            .push(&vals);
         out.rows_written += 1;
     }
     for (k, p) in parts {
-        out.batches.insert(k, p.finish()?);
+        if p.rows > 0 {
+            out.batches.insert(k, p.finish()?);
+        }
     }
     Ok(out)
 }
 
-type Row<'a> = ([Val<'a>; col::COUNT], NaiveDate, bool, Option<i64>);
-
-fn gdelt_row<'a>(format: Format, f: &[&'a str]) -> Result<Row<'a>, Fail> {
+/// The fields that come first and place a row: the field count, the event's
+/// id and its day.
+fn head(format: Format, f: &[&str]) -> Result<(i64, NaiveDate), Fail> {
     let n = f.len();
-    let ok = match format {
-        Format::Gdelt1 => n == 57 || n == 58,
-        _ => n == 61,
+    let (ok, want) = match format {
+        Format::Gdelt1 => (n == 57 || n == 58, "57 or 58"),
+        Format::Gdelt2 => (n == 61, "61"),
+        Format::Icews => (n == 20, "20"),
     };
     if !ok {
-        let want = if format == Format::Gdelt1 {
-            "57 or 58"
-        } else {
-            "61"
-        };
         return Err((
             "wrong_field_count",
             format!("{n} fields, {} expects {want}", format.name()),
         ));
     }
-    let mut v = [Val::Null; col::COUNT];
-    v[col::GLOBAL_EVENT_ID] = int("global_event_id", f[0], true)?;
-    let day = ymd("day", f[1])?;
-    v[col::DAY] = Val::Date(days_since_epoch(day));
-    v[col::FRACTION_DATE] = float("fraction_date", f[4], None)?;
+    let (id, day) = match format {
+        Format::Icews => (na(f[0]), na(f[1])),
+        _ => (f[0], f[1]),
+    };
+    let id = int("global_event_id", id, true)?
+        .ok_or_else(|| ("missing_value", "global_event_id is empty".to_string()))?;
+    Ok((id, ymd("day", day)?))
+}
+
+/// Whether the row's event code is listed, and when the row was added.
+type Row = (bool, Option<i64>);
+
+/// Writes the rest of a GDELT row (after [`head`]).
+fn gdelt_row(format: Format, f: &[&str], p: &mut Partition) -> Result<Row, Fail> {
+    p.f64(col::FRACTION_DATE, float("fraction_date", f[4], None)?);
     for i in 0..10 {
-        v[col::A1_CODE + i] = opt(f[5 + i]);
-        v[col::A2_CODE + i] = opt(f[15 + i]);
+        p.str(col::A1_CODE + i, f[5 + i]);
+        p.str(col::A2_CODE + i, f[15 + i]);
     }
-    v[col::IS_ROOT] = match f[25] {
-        "1" => Val::Bool(true),
-        "0" => Val::Bool(false),
-        "" => Val::Null,
+    let is_root = match f[25] {
+        "1" => Some(true),
+        "0" => Some(false),
+        "" => None,
         s => return Err(("bad_number", format!("is_root_event = {s:?} is not 0 or 1"))),
     };
-    let (_, listed) = cameo_codes(f[26], f[27], f[28])?;
-    v[col::EVENT_CODE] = Val::Str(f[26]);
-    v[col::EVENT_BASE] = Val::Str(f[27]);
-    v[col::EVENT_ROOT] = Val::Str(f[28]);
-    v[col::QUAD_CLASS] = small("quad_class", f[29], 1, 4)?;
-    v[col::GOLDSTEIN] = float("goldstein", f[30], Some((-10.0, 10.0)))?;
-    v[col::NUM_MENTIONS] = count("num_mentions", f[31])?;
-    v[col::NUM_SOURCES] = count("num_sources", f[32])?;
-    v[col::NUM_ARTICLES] = count("num_articles", f[33])?;
-    v[col::AVG_TONE] = float("avg_tone", f[34], Some((-100.0, 100.0)))?;
+    p.bool(col::IS_ROOT, is_root);
+    let listed = cameo_codes(f[26], f[27], f[28])?;
+    p.str(col::EVENT_CODE, f[26]);
+    p.str(col::EVENT_BASE, f[27]);
+    p.str(col::EVENT_ROOT, f[28]);
+    p.i8(col::QUAD_CLASS, small("quad_class", f[29], 1, 4)?);
+    p.f64(
+        col::GOLDSTEIN,
+        float("goldstein", f[30], Some((-10.0, 10.0)))?,
+    );
+    p.i32(col::NUM_MENTIONS, count("num_mentions", f[31])?);
+    p.i32(col::NUM_SOURCES, count("num_sources", f[32])?);
+    p.i32(col::NUM_ARTICLES, count("num_articles", f[33])?);
+    p.f64(
+        col::AVG_TONE,
+        float("avg_tone", f[34], Some((-100.0, 100.0)))?,
+    );
     let (block, adm2) = if format == Format::Gdelt1 {
         (7, false)
     } else {
@@ -597,52 +921,39 @@ fn gdelt_row<'a>(format: Format, f: &[&'a str]) -> Result<Row<'a>, Fail> {
         (col::AG_TYPE, 35 + 2 * block),
     ] {
         let mut k = base;
-        v[g] = small("geo_type", f[k], 0, 5)?;
-        v[g + 1] = opt(f[k + 1]);
-        v[g + 2] = opt(f[k + 2]);
-        v[g + 3] = opt(f[k + 3]);
+        p.i8(g, small("geo_type", f[k], 0, 5)?);
+        p.str(g + 1, f[k + 1]);
+        p.str(g + 2, f[k + 2]);
+        p.str(g + 3, f[k + 3]);
         k += 4;
         if adm2 {
-            v[g + 4] = opt(f[k]);
+            p.str(g + 4, f[k]);
             k += 1;
         }
-        v[g + 5] = float("geo_lat", f[k], Some((-90.0, 90.0)))?;
-        v[g + 6] = float("geo_long", f[k + 1], Some((-180.0, 180.0)))?;
-        v[g + 7] = opt(f[k + 2]);
+        p.f64(g + 5, float("geo_lat", f[k], Some((-90.0, 90.0)))?);
+        p.f64(g + 6, float("geo_long", f[k + 1], Some((-180.0, 180.0)))?);
+        p.str(g + 7, f[k + 2]);
     }
     let tail = 35 + 3 * block;
     let added = timestamp("date_added", f[tail])?;
-    v[col::DATE_ADDED] = Val::Ts(added);
-    if let Some(url) = f.get(tail + 1) {
-        v[col::SOURCE_URL] = opt(url);
-    }
-    v[col::CAMEO_LISTED] = Val::Bool(listed);
-    Ok((v, day, listed, Some(added)))
+    p.ts(col::DATE_ADDED, Some(added));
+    p.str(col::SOURCE_URL, f.get(tail + 1).copied().unwrap_or(""));
+    p.bool(col::CAMEO_LISTED, Some(listed));
+    Ok((listed, Some(added)))
 }
 
 fn na(s: &str) -> &str {
     if s == "NA" { "" } else { s }
 }
 
-fn icews_row<'a>(f: &[&'a str]) -> Result<Row<'a>, Fail> {
-    if f.len() != 20 {
-        return Err((
-            "wrong_field_count",
-            format!("{} fields, icews expects 20", f.len()),
-        ));
-    }
+/// Writes the rest of an ICEWS row (after [`head`]).
+fn icews_row(f: &[&str], p: &mut Partition) -> Result<Row, Fail> {
     let g = |i: usize| na(f[i]);
-    let mut v = [Val::Null; col::COUNT];
-    v[col::GLOBAL_EVENT_ID] = int("global_event_id", g(0), true)?;
-    let day = ymd("day", g(1))?;
-    v[col::DAY] = Val::Date(days_since_epoch(day));
-    v[col::A1_NAME] = opt(g(2));
-    v[col::A1_SECTORS] = opt(g(3));
-    v[col::A1_COUNTRY_NAME] = opt(g(4));
-    if let Some(c) = iso3_of_name(g(4)) {
-        v[col::A1_COUNTRY] = Val::Str(c);
-    }
-    v[col::EVENT_TEXT] = opt(g(5));
+    p.str(col::A1_NAME, g(2));
+    p.str(col::A1_SECTORS, g(3));
+    p.str(col::A1_COUNTRY_NAME, g(4));
+    p.str(col::A1_COUNTRY, iso3_of_name(g(4)).unwrap_or(""));
+    p.str(col::EVENT_TEXT, g(5));
     let code = g(6);
     if !cameo::is_well_formed(code) {
         return Err((
@@ -651,34 +962,37 @@ fn icews_row<'a>(f: &[&'a str]) -> Result<Row<'a>, Fail> {
         ));
     }
     let listed = cameo::is_listed(code);
-    v[col::EVENT_CODE] = Val::Str(code);
-    v[col::EVENT_BASE] = Val::Str(&code[..3.min(code.len())]);
-    v[col::EVENT_ROOT] = Val::Str(&code[..2]);
+    p.str(col::EVENT_CODE, code);
+    p.str(col::EVENT_BASE, &code[..3.min(code.len())]);
+    p.str(col::EVENT_ROOT, &code[..2]);
     let root: u8 = code[..2].parse().unwrap_or(0);
-    if let Some(q) = cameo::quad_class_of_root(root) {
-        v[col::QUAD_CLASS] = Val::I8(q as i8);
-    }
-    v[col::GOLDSTEIN] = float("goldstein", g(7), Some((-10.0, 10.0)))?;
-    v[col::A2_NAME] = opt(g(8));
-    v[col::A2_SECTORS] = opt(g(9));
-    v[col::A2_COUNTRY_NAME] = opt(g(10));
-    if let Some(c) = iso3_of_name(g(10)) {
-        v[col::A2_COUNTRY] = Val::Str(c);
-    }
-    v[col::STORY_ID] = int("story_id", g(11), false)?;
-    v[col::SENTENCE] = count("sentence_number", g(12))?;
-    v[col::PUBLISHER] = opt(g(13));
-    v[col::AG_CITY] = opt(g(14));
-    v[col::AG_DISTRICT] = opt(g(15));
-    v[col::AG_PROVINCE] = opt(g(16));
-    v[col::AG_NAME] = opt(g(17));
-    if let Some(c) = iso3_of_name(g(17)) {
-        v[col::AG_COUNTRY] = Val::Str(c);
-    }
-    v[col::AG_LAT] = float("geo_lat", g(18), Some((-90.0, 90.0)))?;
-    v[col::AG_LONG] = float("geo_long", g(19), Some((-180.0, 180.0)))?;
-    v[col::CAMEO_LISTED] = Val::Bool(listed);
-    Ok((v, day, listed, None))
+    p.i8(
+        col::QUAD_CLASS,
+        cameo::quad_class_of_root(root).map(|q| q as i8),
+    );
+    p.f64(
+        col::GOLDSTEIN,
+        float("goldstein", g(7), Some((-10.0, 10.0)))?,
+    );
+    p.str(col::A2_NAME, g(8));
+    p.str(col::A2_SECTORS, g(9));
+    p.str(col::A2_COUNTRY_NAME, g(10));
+    p.str(col::A2_COUNTRY, iso3_of_name(g(10)).unwrap_or(""));
+    p.i64(col::STORY_ID, int("story_id", g(11), false)?);
+    p.i32(col::SENTENCE, count("sentence_number", g(12))?);
+    p.str(col::PUBLISHER, g(13));
+    p.str(col::AG_CITY, g(14));
+    p.str(col::AG_DISTRICT, g(15));
+    p.str(col::AG_PROVINCE, g(16));
+    p.str(col::AG_NAME, g(17));
+    p.str(col::AG_COUNTRY, iso3_of_name(g(17)).unwrap_or(""));
+    p.f64(col::AG_LAT, float("geo_lat", g(18), Some((-90.0, 90.0)))?);
+    p.f64(
+        col::AG_LONG,
+        float("geo_long", g(19), Some((-180.0, 180.0)))?,
+    );
+    p.bool(col::CAMEO_LISTED, Some(listed));
+    Ok((listed, None))
 }
 
 #[cfg(test)]
@@ -686,6 +1000,78 @@ mod tests {
     use rand::{RngExt, SeedableRng};
 
     use super::*;
+
+    /// Three real GDELT 2.0 rows, the second made to fail at one of its last
+    /// fields, after most of its columns were written.
+    #[test]
+    fn a_row_failing_late_is_taken_back_from_every_column() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../testdata/gdelt2-20161013151500-head50.csv"
+        );
+        let text = std::fs::read_to_string(path).expect("the shipped excerpt");
+        let lines: Vec<&str> = text.lines().take(3).collect();
+        let mut bad: Vec<&str> = lines[1].split('\t').collect();
+        assert_eq!(bad.len(), 61);
+        // ActionGeo_Lat, the 57th field.
+        bad[56] = "91.5";
+        let bad = bad.join("\t");
+        let chunk = format!("{}\n{bad}\n{}\n", lines[0], lines[2]);
+        let p = parse_chunk(Format::Gdelt2, chunk.as_bytes(), 1, 3, 7).expect("parsed");
+        assert_eq!((p.rows_read, p.rows_written), (3, 2));
+        assert_eq!(p.quarantined.len(), 1);
+        assert_eq!(p.quarantined[0].line, 2);
+        assert_eq!(p.quarantined[0].reason, "out_of_range");
+        assert_eq!(p.batches.len(), 1);
+        let batch = p.batches.values().next().expect("one month");
+        assert_eq!(batch.num_rows(), 2);
+        let want = |field: usize| -> Vec<Option<String>> {
+            [lines[0], lines[2]]
+                .iter()
+                .map(|l| {
+                    l.split('\t')
+                        .nth(field)
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_string)
+                })
+                .collect()
+        };
+        let text_col = |name: &str| -> Vec<Option<String>> {
+            let a = batch.column_by_name(name).expect("a column");
+            let a = a.as_any().downcast_ref::<StringArray>().expect("text");
+            a.iter().map(|v| v.map(str::to_string)).collect()
+        };
+        assert_eq!(text_col("actor1_code"), want(5));
+        assert_eq!(text_col("action_geo_fullname"), want(52));
+        assert_eq!(text_col("source_url"), want(60));
+        let ints = |name: &str| -> Vec<i64> {
+            let a = batch.column_by_name(name).expect("a column");
+            let a = a.as_any().downcast_ref::<Int64Array>().expect("i64");
+            a.values().to_vec()
+        };
+        assert_eq!(ints("line"), [1, 3]);
+        assert_eq!(ints("ingest_id"), [7, 7]);
+        let ids: Vec<i64> = [lines[0], lines[2]]
+            .iter()
+            .map(|l| l.split('\t').next().unwrap().parse().unwrap())
+            .collect();
+        assert_eq!(ints("global_event_id"), ids);
+        let lat = batch.column_by_name("action_geo_lat").expect("a column");
+        let lat = lat.as_any().downcast_ref::<Float64Array>().expect("f64");
+        let want_lat: Vec<Option<f64>> = want(56)
+            .into_iter()
+            .map(|s| s.map(|s| s.parse().unwrap()))
+            .collect();
+        assert_eq!(lat.iter().collect::<Vec<_>>(), want_lat);
+        // The columns GDELT never fills are all null.
+        assert_eq!(
+            batch
+                .column_by_name("publisher")
+                .expect("a column")
+                .null_count(),
+            2
+        );
+    }
 
     #[test]
     fn plain_decimals_read_as_the_general_parser_reads_them() {
