@@ -356,7 +356,7 @@ const ICEWS_FILLS: &[usize] = &[
 ];
 
 /// Whether `format` fills column `c`.
-fn fills(format: Format, c: usize) -> bool {
+pub(crate) fn fills(format: Format, c: usize) -> bool {
     match format {
         Format::Gdelt1 => !ICEWS_ONLY.contains(&c) && !GDELT2_ONLY.contains(&c),
         Format::Gdelt2 => !ICEWS_ONLY.contains(&c),

@@ -47,7 +47,7 @@ use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::input::Chunk;
-use crate::parse::{Format, Parsed, parse_chunk};
+use crate::parse::{Format, Parsed, fills, parse_chunk};
 use crate::rollup::Rollup;
 use crate::schema;
 
@@ -108,7 +108,7 @@ struct OutFile {
 }
 
 impl OutFile {
-    fn create(full: PathBuf) -> Result<OutFile> {
+    fn create(full: PathBuf, format: Format) -> Result<OutFile> {
         if let Some(dir) = full.parent() {
             std::fs::create_dir_all(dir).map_err(|source| Error::Io {
                 path: dir.to_path_buf(),
@@ -120,7 +120,7 @@ impl OutFile {
             source,
         })?;
         let (writer, factory) =
-            ArrowWriter::try_new(file, schema::schema(), Some(writer_properties()))
+            ArrowWriter::try_new(file, schema::schema(), Some(writer_properties(format)))
                 .and_then(|w| w.into_serialized_writer())
                 .map_err(|e| Error::Parquet {
                     path: full.clone(),
@@ -661,7 +661,7 @@ impl Coordinator<'_> {
         let full = self.target.root.join(&rel);
         // Listed before it exists, so that a failure removes it.
         self.written.push((full.clone(), rel, y, m, 0));
-        OutFile::create(full)
+        OutFile::create(full, self.target.format)
     }
 
     /// Creates the first file of a partition.
@@ -778,7 +778,7 @@ const NO_DICTIONARY: &[&str] = &["avg_tone"];
 /// few bits a row, where a dictionary would hold every value.
 const DELTA: &[&str] = &["global_event_id", "line"];
 
-fn writer_properties() -> WriterProperties {
+fn writer_properties(format: Format) -> WriterProperties {
     let mut b = WriterProperties::builder()
         .set_compression(Compression::ZSTD(ZstdLevel::default()))
         .set_max_row_group_row_count(Some(ROW_GROUP))
@@ -795,6 +795,16 @@ fn writer_properties() -> WriterProperties {
     for (name, kind) in schema::COLUMNS {
         if *kind == schema::Kind::Str {
             b = b.set_column_statistics_enabled(ColumnPath::from(*name), EnabledStatistics::None);
+        }
+    }
+    // A column the format never fills is all null: its pages hold a few
+    // bytes of definition levels, and a compression context for it would
+    // cost more than it saves.
+    for (c, (name, _)) in schema::COLUMNS.iter().enumerate() {
+        if !fills(format, c) {
+            b = b
+                .set_column_compression(ColumnPath::from(*name), Compression::UNCOMPRESSED)
+                .set_column_dictionary_enabled(ColumnPath::from(*name), false);
         }
     }
     for c in NO_DICTIONARY {
