@@ -129,6 +129,7 @@ impl<T: Copy + Default> Fixed<T> {
         }
     }
 
+    #[inline]
     fn put(&mut self, v: Option<T>) {
         self.values.push(v.unwrap_or_default());
         self.valid.push(v.is_some());
@@ -173,16 +174,15 @@ impl Text {
         }
     }
 
-    /// Appends `s`, or a null for an empty field. Returns false when the
-    /// column has outgrown Arrow's 32-bit offsets.
-    fn put(&mut self, s: &str) -> bool {
-        self.data.extend_from_slice(s.as_bytes());
-        let Ok(end) = i32::try_from(self.data.len()) else {
-            return false;
-        };
-        self.offsets.push(end);
+    /// Appends `s`, or a null for an empty field.
+    #[inline]
+    fn put(&mut self, s: &str) {
+        if !s.is_empty() {
+            self.data.extend_from_slice(s.as_bytes());
+        }
+        // Wraps past 2 GiB, which `finish` refuses before any offset is read.
+        self.offsets.push(self.data.len() as i32);
         self.valid.push(!s.is_empty());
-        true
     }
 
     fn truncate(&mut self, rows: usize) {
@@ -285,6 +285,9 @@ impl Column {
                 Arc::new(BooleanArray::new(BooleanBuffer::from(c.values), n))
             }
             Column::Str(c) => {
+                if i32::try_from(c.data.len()).is_err() {
+                    return Err("a text column of the chunk holds more than 2 GiB".into());
+                }
                 let n = nulls(&c.valid);
                 // The offsets start at 0 and only rise.
                 let offsets = OffsetBuffer::new(ScalarBuffer::from(c.offsets));
@@ -370,8 +373,6 @@ struct Partition {
     rows: usize,
     /// A column written as the wrong type, which would be a parser bug.
     misuse: Option<usize>,
-    /// A text column outgrew 32-bit offsets.
-    overflow: bool,
 }
 
 impl Partition {
@@ -396,18 +397,19 @@ impl Partition {
             cols,
             rows: 0,
             misuse: None,
-            overflow: false,
         }
     }
 
     /// Text, or a null for an empty field.
+    #[inline]
     fn str(&mut self, c: usize, s: &str) {
         match self.cols.get_mut(c) {
-            Some(Column::Str(t)) => self.overflow |= !t.put(s),
+            Some(Column::Str(t)) => t.put(s),
             _ => self.misuse = Some(c),
         }
     }
 
+    #[inline]
     fn i64(&mut self, c: usize, v: Option<i64>) {
         match self.cols.get_mut(c) {
             Some(Column::I64(f)) => f.put(v),
@@ -415,6 +417,7 @@ impl Partition {
         }
     }
 
+    #[inline]
     fn i32(&mut self, c: usize, v: Option<i32>) {
         match self.cols.get_mut(c) {
             Some(Column::I32(f)) => f.put(v),
@@ -422,6 +425,7 @@ impl Partition {
         }
     }
 
+    #[inline]
     fn i8(&mut self, c: usize, v: Option<i8>) {
         match self.cols.get_mut(c) {
             Some(Column::I8(f)) => f.put(v),
@@ -429,6 +433,7 @@ impl Partition {
         }
     }
 
+    #[inline]
     fn f64(&mut self, c: usize, v: Option<f64>) {
         match self.cols.get_mut(c) {
             Some(Column::F64(f)) => f.put(v),
@@ -436,6 +441,7 @@ impl Partition {
         }
     }
 
+    #[inline]
     fn bool(&mut self, c: usize, v: Option<bool>) {
         match self.cols.get_mut(c) {
             Some(Column::Bool(f)) => f.put(v),
@@ -443,6 +449,7 @@ impl Partition {
         }
     }
 
+    #[inline]
     fn date(&mut self, c: usize, day: i32) {
         match self.cols.get_mut(c) {
             Some(Column::Date(f)) => f.put(Some(day)),
@@ -450,6 +457,7 @@ impl Partition {
         }
     }
 
+    #[inline]
     fn ts(&mut self, c: usize, v: Option<i64>) {
         match self.cols.get_mut(c) {
             Some(Column::Ts(f)) => f.put(v),
@@ -476,9 +484,6 @@ impl Partition {
                 "column {} was written as the wrong type",
                 COLUMNS[c].0
             ));
-        }
-        if self.overflow {
-            return Err("a text column of the chunk holds more than 2 GiB".into());
         }
         let rows = self.rows;
         let schema = schema::schema();
