@@ -630,6 +630,50 @@ fn ymd(field: &'static str, s: &str) -> Result<NaiveDate, Fail> {
     Ok(date)
 }
 
+/// The last value read in each date field. Rows of a chunk mostly repeat
+/// the day of the row before, and a repeat need not be read again.
+#[derive(Default)]
+struct Recent<'a> {
+    day: Option<(&'a str, NaiveDate)>,
+    /// The `YYYYMMDD` of a `date_added` and its midnight in seconds.
+    added: Option<(&'a str, i64)>,
+}
+
+impl<'a> Recent<'a> {
+    fn day(&mut self, s: &'a str) -> Result<NaiveDate, Fail> {
+        match self.day {
+            Some((last, d)) if last == s => Ok(d),
+            _ => {
+                let d = ymd("day", s)?;
+                self.day = Some((s, d));
+                Ok(d)
+            }
+        }
+    }
+
+    /// A `date_added`, as [`timestamp`] reads it.
+    fn added(&mut self, s: &'a str) -> Result<i64, Fail> {
+        const FIELD: &str = "date_added";
+        if s.len() != 14 || !s.bytes().all(|b| b.is_ascii_digit()) {
+            return timestamp(FIELD, s);
+        }
+        let midnight = match self.added {
+            Some((last, t)) if last == &s[..8] => t,
+            _ => {
+                let t = timestamp(FIELD, &s[..8])?;
+                self.added = Some((&s[..8], t));
+                t
+            }
+        };
+        let b = s.as_bytes();
+        let (h, mi, se) = (digits(&b[8..10]), digits(&b[10..12]), digits(&b[12..14]));
+        if h > 23 || mi > 59 || se > 59 {
+            return Err(("bad_date", format!("{FIELD} = {s:?} names no time of day")));
+        }
+        Ok(midnight + i64::from(h * 3600 + mi * 60 + se))
+    }
+}
+
 fn timestamp(field: &'static str, s: &str) -> Result<i64, Fail> {
     match s.len() {
         8 => Ok(ymd(field, s)?
@@ -740,30 +784,35 @@ pub fn parse_chunk(
     let mut line_no = first_line;
     let mut start = 0usize;
     let mut fields: Vec<&str> = Vec::with_capacity(64);
+    let mut recent = Recent::default();
+    // One check for the whole chunk; lines are checked one by one only in a
+    // chunk that holds invalid UTF-8.
+    let whole = std::str::from_utf8(chunk).ok();
     while start < chunk.len() {
         let end = memchr::memchr(b'\n', &chunk[start..])
             .map(|i| start + i)
             .unwrap_or(chunk.len());
-        let mut raw = &chunk[start..end];
+        let (mut a, mut b) = (start, end);
         start = end + 1;
         let this_line = line_no;
         line_no += 1;
-        if let Some(r) = raw.strip_suffix(b"\r") {
-            raw = r;
+        if b > a && chunk[b - 1] == b'\r' {
+            b -= 1;
         }
-        if this_line == 1 {
-            raw = raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw);
-            if format == Format::Icews {
-                if raw != ICEWS_HEADER.as_bytes() {
-                    out.quarantined.push(Quarantined {
-                        line: this_line,
-                        raw: raw.to_vec(),
-                        reason: "bad_header".into(),
-                        detail: "the first line is not the ICEWS header".into(),
-                    });
-                }
-                continue;
+        if this_line == 1 && chunk[a..b].starts_with(b"\xEF\xBB\xBF") {
+            a += 3;
+        }
+        let raw = &chunk[a..b];
+        if this_line == 1 && format == Format::Icews {
+            if raw != ICEWS_HEADER.as_bytes() {
+                out.quarantined.push(Quarantined {
+                    line: this_line,
+                    raw: raw.to_vec(),
+                    reason: "bad_header".into(),
+                    detail: "the first line is not the ICEWS header".into(),
+                });
             }
+            continue;
         }
         out.rows_read += 1;
         let mut reject = |reason: &str, detail: String| {
@@ -778,7 +827,11 @@ pub fn parse_chunk(
             reject("blank_line", "an empty line".into());
             continue;
         }
-        let text = match std::str::from_utf8(raw) {
+        // Lines end at ASCII bytes, so a valid chunk slices into valid lines.
+        let text = match whole
+            .and_then(|w| w.get(a..b))
+            .map_or_else(|| std::str::from_utf8(raw), Ok)
+        {
             Ok(t) => t,
             Err(e) => {
                 reject(
@@ -789,7 +842,7 @@ pub fn parse_chunk(
             }
         };
         split_tabs(text, &mut fields);
-        let (id, day) = match head(format, &fields) {
+        let (id, day) = match head(format, &fields, &mut recent) {
             Ok(h) => h,
             Err((reason, detail)) => {
                 reject(reason, detail);
@@ -816,7 +869,7 @@ pub fn parse_chunk(
         part.i64(col::INGEST_ID, Some(ingest_id));
         part.i64(col::LINE, Some(this_line as i64));
         let row = match format {
-            Format::Gdelt1 | Format::Gdelt2 => gdelt_row(format, &fields, part),
+            Format::Gdelt1 | Format::Gdelt2 => gdelt_row(format, &fields, part, &mut recent),
             Format::Icews => icews_row(&fields, part),
         };
         let (listed, added) = match row {
@@ -888,7 +941,11 @@ fn split_tabs<'a>(text: &'a str, fields: &mut Vec<&'a str>) {
 
 /// The fields that come first and place a row: the field count, the event's
 /// id and its day.
-fn head(format: Format, f: &[&str]) -> Result<(i64, NaiveDate), Fail> {
+fn head<'a>(
+    format: Format,
+    f: &[&'a str],
+    recent: &mut Recent<'a>,
+) -> Result<(i64, NaiveDate), Fail> {
     let n = f.len();
     let (ok, want) = match format {
         Format::Gdelt1 => (n == 57 || n == 58, "57 or 58"),
@@ -907,14 +964,19 @@ fn head(format: Format, f: &[&str]) -> Result<(i64, NaiveDate), Fail> {
     };
     let id = int("global_event_id", id, true)?
         .ok_or_else(|| ("missing_value", "global_event_id is empty".to_string()))?;
-    Ok((id, ymd("day", day)?))
+    Ok((id, recent.day(day)?))
 }
 
 /// Whether the row's event code is listed, and when the row was added.
 type Row = (bool, Option<i64>);
 
 /// Writes the rest of a GDELT row (after [`head`]).
-fn gdelt_row(format: Format, f: &[&str], p: &mut Partition) -> Result<Row, Fail> {
+fn gdelt_row<'a>(
+    format: Format,
+    f: &[&'a str],
+    p: &mut Partition,
+    recent: &mut Recent<'a>,
+) -> Result<Row, Fail> {
     p.f64(col::FRACTION_DATE, float("fraction_date", f[4], None)?);
     for i in 0..10 {
         p.str(col::A1_CODE + i, f[5 + i]);
@@ -968,7 +1030,7 @@ fn gdelt_row(format: Format, f: &[&str], p: &mut Partition) -> Result<Row, Fail>
         p.str(g + 7, f[k + 2]);
     }
     let tail = 35 + 3 * block;
-    let added = timestamp("date_added", f[tail])?;
+    let added = recent.added(f[tail])?;
     p.ts(col::DATE_ADDED, Some(added));
     p.str(col::SOURCE_URL, f.get(tail + 1).copied().unwrap_or(""));
     p.bool(col::CAMEO_LISTED, Some(listed));
@@ -1123,6 +1185,41 @@ mod tests {
             let want: Vec<&str> = line.split('\t').collect();
             assert_eq!(fields, want, "{line:?}");
         }
+    }
+
+    #[test]
+    fn remembered_dates_read_as_the_general_reader_reads_them() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+        let texts: Vec<String> = (0..20_000)
+            .map(|_| {
+                let y = ["2016", "2024", "1799", "2201", "20x6"][rng.random_range(0..5usize)];
+                let m = rng.random_range(0..14u32);
+                let d = rng.random_range(0..33u32);
+                let (h, mi, se) = (
+                    rng.random_range(0..26u32),
+                    rng.random_range(0..62u32),
+                    rng.random_range(0..62u32),
+                );
+                match rng.random_range(0..10u32) {
+                    0 => format!("{y}{m:02}{d:02}"),
+                    1 => format!("{y}{m:02}{d:02}{h:02}{mi:02}"),
+                    2 => format!("{y}{m:02}{d:02}{h:02}{mi:02}x{}", se % 10),
+                    _ => format!("{y}{m:02}{d:02}{h:02}{mi:02}{se:02}"),
+                }
+            })
+            .collect();
+        let mut recent = Recent::default();
+        let mut ok = 0;
+        for (i, t) in texts.iter().enumerate() {
+            // Runs of the same day, as in real files.
+            let t = if i % 3 == 0 { t } else { &texts[i - i % 3] };
+            let want = timestamp("date_added", t);
+            ok += usize::from(want.is_ok());
+            assert_eq!(recent.added(t), want, "{t}");
+            let day = &t[..8.min(t.len())];
+            assert_eq!(recent.day(day), ymd("day", day), "{day}");
+        }
+        assert!(ok > 2_000, "{ok} valid");
     }
 
     #[test]
