@@ -47,7 +47,7 @@ use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::input::Chunk;
-use crate::parse::{Format, Parsed, fills, parse_chunk};
+use crate::parse::{Format, Parsed, Widths, fills, parse_chunk};
 use crate::rollup::Rollup;
 use crate::schema;
 
@@ -266,6 +266,7 @@ pub(crate) fn coordinate(
             let _ = p.send(Vec::new());
         }
     }
+    let widths = &Widths::default();
     rayon::in_place_scope(|scope| {
         let mut spawn = |part: (i32, u32), writers, batch, close| {
             let tx = sender.clone();
@@ -311,6 +312,7 @@ pub(crate) fn coordinate(
                                 chunk.first_line,
                                 chunk.lines as usize,
                                 id,
+                                widths,
                             )
                             .map(|p| {
                                 let mut r = Rollup::default();
