@@ -14,7 +14,7 @@ use arrow::array::{
     RecordBatch, StringArray, TimestampSecondArray, new_null_array,
 };
 use arrow::buffer::{BooleanBuffer, Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
-use arrow::datatypes::ArrowNativeType;
+use arrow::datatypes::{ArrowNativeType, DataType};
 use chrono::{Datelike, NaiveDate};
 use detente_core::cameo;
 use serde::Serialize;
@@ -141,10 +141,6 @@ impl<T: Copy + Default> Fixed<T> {
         self.valid.truncate(rows);
     }
 
-    fn len(&self) -> usize {
-        self.values.len()
-    }
-
     fn nulls(&self) -> Option<NullBuffer> {
         nulls(&self.valid)
     }
@@ -194,10 +190,6 @@ impl Text {
         self.offsets.truncate(rows + 1);
         self.valid.truncate(rows);
     }
-
-    fn len(&self) -> usize {
-        self.valid.len()
-    }
 }
 
 fn nulls(valid: &[bool]) -> Option<NullBuffer> {
@@ -237,21 +229,10 @@ impl Column {
         }
     }
 
-    fn len(&self) -> Option<usize> {
-        Some(match self {
-            Column::Absent => return None,
-            Column::I64(c) | Column::Ts(c) => c.len(),
-            Column::I32(c) | Column::Date(c) => c.len(),
-            Column::I8(c) => c.len(),
-            Column::F64(c) => c.len(),
-            Column::Bool(c) => c.len(),
-            Column::Str(c) => c.len(),
-        })
-    }
-
-    fn finish(self, rows: usize) -> Result<ArrayRef, String> {
+    /// The column as an Arrow array of `rows` rows of type `data_type`.
+    fn finish(self, rows: usize, data_type: &DataType) -> Result<ArrayRef, String> {
         let array: ArrayRef = match self {
-            Column::Absent => return Err("an absent column has no values".into()),
+            Column::Absent => new_null_array(data_type, rows),
             Column::I64(c) => {
                 let n = c.nulls();
                 Arc::new(Int64Array::try_new(c.scalars(), n).map_err(|e| e.to_string())?)
@@ -516,10 +497,8 @@ impl Partition {
 
     fn finish(self) -> Result<RecordBatch, String> {
         if let Some(c) = self.misuse {
-            return Err(format!(
-                "column {} was written as the wrong type",
-                COLUMNS[c].0
-            ));
+            let name = COLUMNS.get(c).map_or("beyond the schema", |(n, _)| n);
+            return Err(format!("column {c} ({name}) was written as the wrong type"));
         }
         let rows = self.rows;
         let schema = schema::schema();
@@ -527,10 +506,7 @@ impl Partition {
             .cols
             .into_iter()
             .zip(schema.fields())
-            .map(|(c, field)| match c.len() {
-                None => Ok(new_null_array(field.data_type(), rows)),
-                Some(_) => c.finish(rows),
-            })
+            .map(|(c, field)| c.finish(rows, field.data_type()))
             .collect::<Result<Vec<_>, String>>()?;
         RecordBatch::try_new(schema, arrays).map_err(|e| e.to_string())
     }
