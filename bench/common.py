@@ -26,9 +26,11 @@ def ensure_duckdb(script):
 
 
 def detente_bin():
-    """Builds detente with --release and returns the binary's path, or the
-    binary DETENTE_BIN names (a release build made earlier)."""
+    """Builds detente with --release (under CARGO_TARGET_DIR when set) and
+    returns the binary's path, or the binary DETENTE_BIN names (a release
+    build made earlier)."""
     if os.environ.get("DETENTE_BIN"):
         return os.environ["DETENTE_BIN"]
     subprocess.run(["cargo", "build", "--release", "--locked", "-p", "detente-cli"], cwd=REPO, check=True)
-    return str(REPO / "target" / "release" / "detente")
+    target = Path(os.environ.get("CARGO_TARGET_DIR") or REPO / "target")
+    return str(target / "release" / "detente")

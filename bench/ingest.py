@@ -29,6 +29,8 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 SHARED = REPO.parent / "shared" / "data" / "gdelt" / "v2" / "events"
 VENV = HERE / ".venv"
+sys.path.insert(0, str(HERE))
+import common  # noqa: E402
 
 # GDELT 2.0 event columns with explicit types, as detente reads them.
 STR, I64, I32, F64 = "VARCHAR", "BIGINT", "INTEGER", "DOUBLE"
@@ -114,8 +116,7 @@ def main():
     ap.add_argument("--keep", action="store_true", help="keep the input and outputs")
     args = ap.parse_args()
     py = venv_python()
-    subprocess.run(["cargo", "build", "--release", "--locked", "-p", "detente-cli"], cwd=REPO, check=True)
-    detente = str(REPO / "target" / "release" / "detente")
+    detente = common.detente_bin()
     work = Path(tempfile.mkdtemp(prefix="detente-bench-"))
     src = work / "gdelt2-big.csv"
     size, nfiles = build_input(src, args.gb)
