@@ -193,11 +193,33 @@ impl Text {
 }
 
 fn nulls(valid: &[bool]) -> Option<NullBuffer> {
-    if valid.iter().all(|v| *v) {
-        None
-    } else {
-        Some(NullBuffer::from(valid))
+    let n = NullBuffer::new(bitmap(valid));
+    (n.null_count() > 0).then_some(n)
+}
+
+/// Packs flags into an Arrow bitmap (first flag in the lowest bit), eight
+/// at a time: a multiply gathers the low bits of eight bytes into one byte.
+fn bitmap(flags: &[bool]) -> BooleanBuffer {
+    const GATHER: u64 = 0x0102_0408_1020_4080;
+    let mut bytes = Vec::with_capacity(flags.len().div_ceil(8));
+    let mut words = flags.chunks_exact(8);
+    for word in &mut words {
+        let mut w = [0u8; 8];
+        for (b, f) in w.iter_mut().zip(word) {
+            *b = u8::from(*f);
+        }
+        bytes.push((u64::from_le_bytes(w).wrapping_mul(GATHER) >> 56) as u8);
     }
+    let rest = words.remainder();
+    if !rest.is_empty() {
+        let last = rest
+            .iter()
+            .enumerate()
+            .fold(0u8, |acc, (i, f)| acc | (u8::from(*f) << i));
+        bytes.push(last);
+    }
+    // `bytes` holds a bit for every flag, so `new` cannot panic.
+    BooleanBuffer::new(Buffer::from_vec(bytes), 0, flags.len())
 }
 
 /// A column being filled. Rows are appended field by field as they are read,
@@ -265,7 +287,7 @@ impl Column {
                 let n = c.nulls();
                 // Both vectors grow and shrink together, so their lengths
                 // agree and `new` cannot panic.
-                Arc::new(BooleanArray::new(BooleanBuffer::from(c.values), n))
+                Arc::new(BooleanArray::new(bitmap(&c.values), n))
             }
             Column::Str(c) => {
                 if i32::try_from(c.data.len()).is_err() {
@@ -1241,6 +1263,22 @@ mod tests {
             assert_eq!(recent.day(day), ymd("day", day), "{day}");
         }
         assert!(ok > 2_000, "{ok} valid");
+    }
+
+    #[test]
+    fn bitmaps_pack_flags_as_arrow_packs_them() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+        for len in (0..70).chain([1000, 10_007]) {
+            for p in [0.0, 0.1, 0.5, 0.9, 1.0] {
+                let flags: Vec<bool> = (0..len).map(|_| rng.random_bool(p)).collect();
+                assert_eq!(bitmap(&flags), BooleanBuffer::from(&flags[..]), "{len} {p}");
+                let want = flags
+                    .iter()
+                    .any(|f| !f)
+                    .then(|| NullBuffer::from(&flags[..]));
+                assert_eq!(nulls(&flags), want, "{len} {p}");
+            }
+        }
     }
 
     #[test]
