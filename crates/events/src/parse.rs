@@ -161,13 +161,13 @@ struct Text {
 }
 
 impl Text {
-    /// Room for `rows` rows of `width` bytes each.
-    fn with_capacity(rows: usize, width: usize) -> Text {
+    /// Room for `rows` rows and `bytes` bytes of text.
+    fn with_capacity(rows: usize, bytes: usize) -> Text {
         let mut offsets = Vec::with_capacity(rows + 1);
         offsets.push(0);
         Text {
             offsets,
-            data: Vec::with_capacity(rows * width),
+            data: Vec::with_capacity(bytes),
             valid: Vec::with_capacity(rows),
         }
     }
@@ -415,8 +415,10 @@ struct Partition {
 }
 
 impl Partition {
-    /// Columns sized for `rows` rows, so that they do not grow row by row.
-    fn new(format: Format, rows: usize, widths: &Widths) -> Partition {
+    /// Columns sized for `rows` rows, so that they do not grow row by row;
+    /// a text column reserves at most `text` bytes (the chunk's size, which
+    /// no column can outgrow, whatever a row before was like).
+    fn new(format: Format, rows: usize, widths: &Widths, text: usize) -> Partition {
         let cols = COLUMNS
             .iter()
             .enumerate()
@@ -428,7 +430,10 @@ impl Partition {
                 Kind::F64 => Column::F64(Fixed::with_capacity(rows)),
                 Kind::Date => Column::Date(Fixed::with_capacity(rows)),
                 Kind::Bool => Column::Bool(Fixed::with_capacity(rows)),
-                Kind::Str => Column::Str(Text::with_capacity(rows, widths.get(c))),
+                Kind::Str => Column::Str(Text::with_capacity(
+                    rows,
+                    rows.saturating_mul(widths.get(c)).min(text),
+                )),
                 Kind::Ts => Column::Ts(Fixed::with_capacity(rows)),
             })
             .collect();
@@ -891,9 +896,9 @@ pub fn parse_chunk(
                 None => {
                     // Most chunks fall in one month; the others get small columns.
                     let p = if parts.is_empty() {
-                        Partition::new(format, lines, widths)
+                        Partition::new(format, lines, widths, chunk.len())
                     } else {
-                        Partition::new(format, 1024, &Widths::default())
+                        Partition::new(format, 1024, &Widths::default(), chunk.len())
                     };
                     parts.push((key, p));
                     parts.len() - 1
@@ -1263,6 +1268,35 @@ mod tests {
             assert_eq!(recent.day(day), ymd("day", day), "{day}");
         }
         assert!(ok > 2_000, "{ok} valid");
+    }
+
+    /// A chunk sizes its text columns by the chunk before, but never beyond
+    /// its own bytes: one enormous field must not make the next chunk
+    /// reserve that much for each of its rows.
+    #[test]
+    fn a_long_field_does_not_size_the_next_chunk_beyond_its_bytes() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../testdata/gdelt2-20161013151500-head50.csv"
+        );
+        let text = std::fs::read_to_string(path).expect("the shipped excerpt");
+        let first = text.lines().next().expect("a line");
+        let mut long: Vec<String> = first.split('\t').map(str::to_string).collect();
+        long[60] = format!("https://example.org/{}", "a".repeat(4 << 20));
+        let long = long.join("\t") + "\n";
+        let hints = Widths::default();
+        let p = parse_chunk(Format::Gdelt2, long.as_bytes(), 1, 1, 1, &hints).expect("parsed");
+        assert_eq!(p.rows_written, 1);
+        let p = parse_chunk(Format::Gdelt2, text.as_bytes(), 2, 50, 1, &hints).expect("parsed");
+        assert_eq!(p.rows_written, 50);
+        for batch in p.batches.values() {
+            let urls = batch
+                .column_by_name("source_url")
+                .expect("a column")
+                .to_data();
+            let reserved = urls.buffers()[1].capacity();
+            assert!(reserved <= text.len() + 64, "{reserved} bytes reserved");
+        }
     }
 
     #[test]
