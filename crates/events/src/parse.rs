@@ -394,6 +394,7 @@ impl Widths {
         }
     }
 
+    /// Keeps what a row took in each text column of `p`.
     fn learn(&self, p: &Partition) {
         if p.rows == 0 {
             return;
