@@ -407,6 +407,22 @@ impl Widths {
     }
 }
 
+/// Writers of the fixed-width columns, one per Arrow type: a value or a
+/// null, into the column if it has that type.
+macro_rules! fixed_writers {
+    ($($name:ident: $t:ty => $variant:ident),* $(,)?) => {
+        $(
+            #[inline]
+            fn $name(&mut self, c: usize, v: Option<$t>) {
+                match self.cols.get_mut(c) {
+                    Some(Column::$variant(f)) => f.put(v),
+                    _ => self.misuse = Some(c),
+                }
+            }
+        )*
+    };
+}
+
 /// The rows of one (year, month) in a chunk.
 struct Partition {
     cols: Vec<Column>,
@@ -454,60 +470,14 @@ impl Partition {
         }
     }
 
-    #[inline]
-    fn i64(&mut self, c: usize, v: Option<i64>) {
-        match self.cols.get_mut(c) {
-            Some(Column::I64(f)) => f.put(v),
-            _ => self.misuse = Some(c),
-        }
-    }
-
-    #[inline]
-    fn i32(&mut self, c: usize, v: Option<i32>) {
-        match self.cols.get_mut(c) {
-            Some(Column::I32(f)) => f.put(v),
-            _ => self.misuse = Some(c),
-        }
-    }
-
-    #[inline]
-    fn i8(&mut self, c: usize, v: Option<i8>) {
-        match self.cols.get_mut(c) {
-            Some(Column::I8(f)) => f.put(v),
-            _ => self.misuse = Some(c),
-        }
-    }
-
-    #[inline]
-    fn f64(&mut self, c: usize, v: Option<f64>) {
-        match self.cols.get_mut(c) {
-            Some(Column::F64(f)) => f.put(v),
-            _ => self.misuse = Some(c),
-        }
-    }
-
-    #[inline]
-    fn bool(&mut self, c: usize, v: Option<bool>) {
-        match self.cols.get_mut(c) {
-            Some(Column::Bool(f)) => f.put(v),
-            _ => self.misuse = Some(c),
-        }
-    }
-
-    #[inline]
-    fn date(&mut self, c: usize, day: i32) {
-        match self.cols.get_mut(c) {
-            Some(Column::Date(f)) => f.put(Some(day)),
-            _ => self.misuse = Some(c),
-        }
-    }
-
-    #[inline]
-    fn ts(&mut self, c: usize, v: Option<i64>) {
-        match self.cols.get_mut(c) {
-            Some(Column::Ts(f)) => f.put(v),
-            _ => self.misuse = Some(c),
-        }
+    fixed_writers! {
+        i64: i64 => I64,
+        i32: i32 => I32,
+        i8: i8 => I8,
+        f64: f64 => F64,
+        bool: bool => Bool,
+        date: i32 => Date,
+        ts: i64 => Ts,
     }
 
     /// Keeps the row just written.
@@ -910,7 +880,7 @@ pub fn parse_chunk(
             return Err("a row's partition went missing".into());
         };
         part.i64(col::GLOBAL_EVENT_ID, Some(id));
-        part.date(col::DAY, days_since_epoch(day));
+        part.date(col::DAY, Some(days_since_epoch(day)));
         part.i64(col::INGEST_ID, Some(ingest_id));
         part.i64(col::LINE, Some(this_line as i64));
         let row = match format {
