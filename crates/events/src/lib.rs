@@ -18,6 +18,7 @@
 #![deny(missing_docs)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::print_stdout))]
 
+mod encode;
 mod error;
 pub mod input;
 pub mod parse;

@@ -36,18 +36,14 @@ use std::sync::mpsc::{Receiver, Sender};
 use arrow::array::RecordBatch;
 use arrow::compute::concat_batches;
 use parquet::arrow::ArrowWriter;
-use parquet::arrow::arrow_writer::{
-    ArrowColumnChunk, ArrowColumnWriter, ArrowRowGroupWriterFactory, compute_leaves,
-};
-use parquet::basic::{Compression, Encoding, ZstdLevel};
-use parquet::file::properties::{EnabledStatistics, WriterProperties};
+use parquet::file::properties::WriterProperties;
 use parquet::file::writer::SerializedFileWriter;
-use parquet::schema::types::ColumnPath;
 use rayon::prelude::*;
 
+use crate::encode::{ColumnEncoder, EncodedChunk, column_encoders};
 use crate::error::{Error, Result};
 use crate::input::Chunk;
-use crate::parse::{Format, Parsed, Widths, fills, parse_chunk};
+use crate::parse::{Format, Parsed, Widths, parse_chunk};
 use crate::rollup::Rollup;
 use crate::schema;
 
@@ -80,9 +76,9 @@ pub(crate) enum Event {
 /// A partition's column writers after an encoding job.
 pub(crate) enum Encoded {
     /// Still open for more rows.
-    Open(Vec<ArrowColumnWriter>),
+    Open(Vec<ColumnEncoder>),
     /// Closed: a complete row group.
-    Closed(Vec<ArrowColumnChunk>),
+    Closed(Vec<EncodedChunk>),
 }
 
 /// What one ingest writes to.
@@ -101,7 +97,7 @@ pub(crate) struct Target<'a> {
 struct OutFile {
     full: PathBuf,
     writer: SerializedFileWriter<File>,
-    factory: ArrowRowGroupWriterFactory,
+    format: Format,
     /// Row groups and rows in the file.
     groups: usize,
     rows: u64,
@@ -119,17 +115,18 @@ impl OutFile {
             path: full.clone(),
             source,
         })?;
-        let (writer, factory) =
-            ArrowWriter::try_new(file, schema::schema(), Some(writer_properties(format)))
-                .and_then(|w| w.into_serialized_writer())
-                .map_err(|e| Error::Parquet {
-                    path: full.clone(),
-                    reason: e.to_string(),
-                })?;
+        // The Arrow writer writes the file's schema, with the Arrow schema in
+        // its metadata; the row groups come from the column encoders.
+        let (writer, _) = ArrowWriter::try_new(file, schema::schema(), Some(writer_properties()))
+            .and_then(|w| w.into_serialized_writer())
+            .map_err(|e| Error::Parquet {
+                path: full.clone(),
+                reason: e.to_string(),
+            })?;
         Ok(OutFile {
             full,
             writer,
-            factory,
+            format,
             groups: 0,
             rows: 0,
         })
@@ -196,7 +193,7 @@ enum Columns {
     /// None yet: rows wait as Arrow arrays until there are enough of them.
     NotStarted,
     /// Free for the next rows.
-    Ready(Vec<ArrowColumnWriter>),
+    Ready(Vec<ColumnEncoder>),
     /// A job has them.
     Busy,
 }
@@ -393,23 +390,20 @@ pub(crate) fn coordinate(
     c.finish()
 }
 
-type Spawn<'s> = dyn FnMut((i32, u32), Vec<ArrowColumnWriter>, Option<RecordBatch>, bool) + 's;
+type Spawn<'s> = dyn FnMut((i32, u32), Vec<ColumnEncoder>, Option<RecordBatch>, bool) + 's;
 
 /// Encodes a batch into column writers, columns in parallel, and closes them
 /// when asked.
 fn encode(
-    mut writers: Vec<ArrowColumnWriter>,
+    mut writers: Vec<ColumnEncoder>,
     batch: Option<RecordBatch>,
     close: bool,
 ) -> parquet::errors::Result<Encoded> {
     if let Some(batch) = batch {
-        let schema = schema::schema();
-        writers.par_iter_mut().enumerate().try_for_each(|(i, w)| {
-            for leaf in compute_leaves(schema.field(i), batch.column(i))? {
-                w.write(&leaf)?;
-            }
-            Ok::<_, parquet::errors::ParquetError>(())
-        })?;
+        writers
+            .par_iter_mut()
+            .enumerate()
+            .try_for_each(|(i, w)| w.write(batch.column(i)))?;
     }
     if !close {
         return Ok(Encoded::Open(writers));
@@ -530,13 +524,7 @@ impl Coordinator<'_> {
                     part.columns = Columns::NotStarted;
                     return;
                 }
-                match part.file.factory.create_column_writers(part.file.groups) {
-                    Ok(w) => w,
-                    Err(e) => {
-                        part.columns = Columns::NotStarted;
-                        return self.parquet_error(key, e);
-                    }
-                }
+                column_encoders(part.file.writer.schema_descr(), part.file.format)
             }
         };
         if part.cuts.front() == Some(&part.given) {
@@ -626,7 +614,7 @@ impl Coordinator<'_> {
             Encoded::Closed(chunks) => {
                 let mut rg = part.file.writer.next_row_group()?;
                 for c in chunks {
-                    c.append_to_row_group(&mut rg)?;
+                    c.append_to(&mut rg)?;
                 }
                 let meta = rg.close()?;
                 part.file.rows += meta.num_rows() as u64;
@@ -761,61 +749,10 @@ pub(crate) fn merge(into: &mut Parsed, p: Parsed) {
     };
 }
 
-/// Free-text columns. They have few repeats, so dictionary encoding costs
-/// time and zstd compresses them as well without it.
-const FREE_TEXT: &[&str] = &[
-    "source_url",
-    "actor1_name",
-    "actor2_name",
-    "actor1_geo_fullname",
-    "actor2_geo_fullname",
-    "action_geo_fullname",
-    "event_text",
-];
-
-/// Numbers that hardly repeat: a dictionary would hold nearly every value.
-const NO_DICTIONARY: &[&str] = &["avg_tone"];
-
-/// Integer columns that rise with the line: delta encoding stores them in a
-/// few bits a row, where a dictionary would hold every value.
-const DELTA: &[&str] = &["global_event_id", "line"];
-
-fn writer_properties(format: Format) -> WriterProperties {
-    let mut b = WriterProperties::builder()
-        .set_compression(Compression::ZSTD(ZstdLevel::default()))
+/// Properties of the files: their row groups are encoded by
+/// [`ColumnEncoder`]s, which choose each column's encoding and compression.
+fn writer_properties() -> WriterProperties {
+    WriterProperties::builder()
         .set_max_row_group_row_count(Some(ROW_GROUP))
-        // Min/max per column chunk serve partition and row-group pruning;
-        // per-page statistics cost more than they save here.
-        .set_statistics_enabled(EnabledStatistics::Chunk);
-    for c in FREE_TEXT {
-        b = b.set_column_dictionary_enabled(ColumnPath::from(*c), false);
-    }
-    // Codes and names recur in every row group, so a row group's min/max of
-    // a text column spans nearly every value (ABW..ZWE, 010..203 in real
-    // GDELT) and prunes nothing; keeping them costs two string comparisons a
-    // value.
-    for (name, kind) in schema::COLUMNS {
-        if *kind == schema::Kind::Str {
-            b = b.set_column_statistics_enabled(ColumnPath::from(*name), EnabledStatistics::None);
-        }
-    }
-    // A column the format never fills is all null: its pages hold a few
-    // bytes of definition levels, and a compression context for it would
-    // cost more than it saves.
-    for (c, (name, _)) in schema::COLUMNS.iter().enumerate() {
-        if !fills(format, c) {
-            b = b
-                .set_column_compression(ColumnPath::from(*name), Compression::UNCOMPRESSED)
-                .set_column_dictionary_enabled(ColumnPath::from(*name), false);
-        }
-    }
-    for c in NO_DICTIONARY {
-        b = b.set_column_dictionary_enabled(ColumnPath::from(*c), false);
-    }
-    for c in DELTA {
-        b = b
-            .set_column_dictionary_enabled(ColumnPath::from(*c), false)
-            .set_column_encoding(ColumnPath::from(*c), Encoding::DELTA_BINARY_PACKED);
-    }
-    b.build()
+        .build()
 }
