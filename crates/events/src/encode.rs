@@ -381,12 +381,21 @@ impl ColumnEncoder {
         if self.rows == 0 {
             return Ok(());
         }
-        let mut body = Vec::with_capacity(self.plain.len() + self.indices.len() * 2 + 64);
+        let width = bit_width(self.dict.len().saturating_sub(1) as u64).max(1);
+        let values = match self.plan {
+            Plan::Delta => 32 + self.ints.len() * 9,
+            Plan::Dictionary if !self.dict_full => {
+                16 + self.indices.len().div_ceil(8) * usize::from(width)
+            }
+            _ => self.plain.len() + self.rows.div_ceil(8),
+        };
+        let mut body = Vec::with_capacity(16 + self.rows.div_ceil(8) + values);
         if self.nullable {
-            let bits = self.valid.finish();
             let start = body.len();
             body.extend_from_slice(&[0; 4]);
-            levels(&bits, &mut body);
+            levels(self.valid.as_slice(), self.valid.len(), &mut body);
+            // Keeps the builder's memory for the next page.
+            self.valid.truncate(0);
             let len = len32(body.len() - start - 4)?;
             body[start..start + 4].copy_from_slice(&len.to_le_bytes());
         }
@@ -397,12 +406,11 @@ impl ColumnEncoder {
                 Encoding::DELTA_BINARY_PACKED
             }
             _ if self.kind == Kind::Bool => {
-                let flags = self.flags.finish();
-                body.extend_from_slice(&flags.values()[..flags.len().div_ceil(8)]);
+                body.extend_from_slice(&self.flags.as_slice()[..self.flags.len().div_ceil(8)]);
+                self.flags.truncate(0);
                 Encoding::PLAIN
             }
             Plan::Dictionary if !self.dict_full => {
-                let width = bit_width(self.dict.len().saturating_sub(1) as u64).max(1);
                 body.push(width);
                 hybrid(&self.indices, width, &mut body);
                 self.indices.clear();
@@ -689,32 +697,31 @@ fn zigzag(v: i64) -> u64 {
     ((v << 1) ^ (v >> 63)) as u64
 }
 
-/// Definition levels of width 1 in the RLE/bit-packed hybrid encoding.
-fn levels(bits: &BooleanBuffer, out: &mut Vec<u8>) {
-    let n = bits.len();
-    let set = bits.count_set_bits();
+/// Definition levels of width 1 in the RLE/bit-packed hybrid encoding, from
+/// the first `n` bits of a bitmap.
+fn levels(bitmap: &[u8], n: usize, out: &mut Vec<u8>) {
+    let groups = n.div_ceil(8);
+    let Some((last, full)) = bitmap[..groups].split_last() else {
+        return;
+    };
+    // Bits past the last level are padding a reader ignores; they are
+    // cleared so that equal pages compress alike.
+    let last = if n.is_multiple_of(8) {
+        *last
+    } else {
+        last & ((1u8 << (n % 8)) - 1)
+    };
+    let set =
+        full.iter().map(|b| b.count_ones() as usize).sum::<usize>() + last.count_ones() as usize;
     if set == n || set == 0 {
         uleb((n as u64) << 1, out);
         out.push(u8::from(set == n));
         return;
     }
     // Bit-packed groups of eight levels, LSB first: Arrow's bitmap layout.
-    let groups = n.div_ceil(8);
     uleb(((groups as u64) << 1) | 1, out);
-    if bits.offset().is_multiple_of(8) {
-        let start = bits.offset() / 8;
-        out.extend_from_slice(&bits.values()[start..start + groups]);
-    } else {
-        let packed = bits.sliced();
-        out.extend_from_slice(&packed.as_slice()[..groups]);
-    }
-    // Bits past the last level are padding a reader ignores; clear them so
-    // that equal pages compress alike.
-    if !n.is_multiple_of(8)
-        && let Some(last) = out.last_mut()
-    {
-        *last &= (1u8 << (n % 8)) - 1;
-    }
+    out.extend_from_slice(full);
+    out.push(last);
 }
 
 /// Values in one bit-packed run of the RLE/bit-packed hybrid encoding,
@@ -1098,19 +1105,13 @@ mod tests {
         assert_eq!(out, [0x03, 0b1000_1000, 0b1100_0110, 0b1111_1010]);
         // Levels: a run when all agree, else the bitmap itself.
         let mut out = Vec::new();
-        levels(&BooleanBuffer::from(vec![true; 20]), &mut out);
+        levels(&[0xFF, 0xFF, 0xFF], 20, &mut out);
         assert_eq!(out, [40, 1]);
         let mut out = Vec::new();
-        let bits = BooleanBuffer::from(vec![
-            true, false, true, true, false, false, false, true, true,
-        ]);
-        levels(&bits, &mut out);
-        assert_eq!(out, [0x05, 0b1000_1101, 0b0000_0001]);
-        // The same from an offset that does not start a byte.
-        let mut wide = vec![false, true, true];
-        wide.extend(bits.iter());
+        levels(&[0, 0b1111_0000], 12, &mut out);
+        assert_eq!(out, [24, 0], "bits past the levels are not levels");
         let mut out = Vec::new();
-        levels(&BooleanBuffer::from(wide).slice(3, 9), &mut out);
+        levels(&[0b1000_1101, 0b1111_1111], 9, &mut out);
         assert_eq!(out, [0x05, 0b1000_1101, 0b0000_0001]);
     }
 }
