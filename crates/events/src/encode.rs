@@ -1094,6 +1094,34 @@ mod tests {
     }
 
     #[test]
+    fn text_that_differs_gets_its_own_index() {
+        let values: [&[u8]; 9] = [
+            b"",
+            b"\0",
+            b"a",
+            b"a\0",
+            b"\0a",
+            b"abcdefg",
+            b"abcdefg\0",
+            b"abcdefgh",
+            b"abcdef\0",
+        ];
+        let mut d = Dictionary::default();
+        let first: Vec<u32> = values.iter().map(|v| d.bytes(v)).collect();
+        assert_eq!(first, (0..9).collect::<Vec<u32>>());
+        let again: Vec<u32> = values.iter().rev().map(|v| d.bytes(v)).collect();
+        assert_eq!(again, (0..9).rev().collect::<Vec<u32>>());
+        // The page lists them in order, each after its length.
+        let page = d.page(None);
+        let mut want = Vec::new();
+        for v in values {
+            want.extend_from_slice(&(v.len() as u32).to_le_bytes());
+            want.extend_from_slice(v);
+        }
+        assert_eq!(page, want);
+    }
+
+    #[test]
     fn runs_are_encoded_as_the_format_lays_them_out() {
         // The delta example of the Parquet specification: 1, 2, 3, 4, 5.
         let mut out = Vec::new();
