@@ -55,16 +55,11 @@ const DICTIONARY_BYTES: usize = 1 << 20;
 const ZSTD_LEVEL: i32 = 1;
 
 /// Free text: few repeats, so a dictionary costs time and zstd compresses it
-/// as well without one.
-const FREE_TEXT: &[&str] = &[
-    "source_url",
-    "actor1_name",
-    "actor2_name",
-    "actor1_geo_fullname",
-    "actor2_geo_fullname",
-    "action_geo_fullname",
-    "event_text",
-];
+/// as well without one. Names of actors and places repeat: in 128K rows of
+/// real GDELT 2.0, 7,509 distinct action_geo_fullname values and 2,765
+/// actor1_name values, against 26,534 source_url values of about 100 bytes.
+/// ICEWS's event_text is the CAMEO label (122 distinct in 3,705 rows).
+const FREE_TEXT: &[&str] = &["source_url"];
 
 /// Numbers that hardly repeat: a dictionary would hold nearly every value.
 const NO_DICTIONARY: &[&str] = &["avg_tone"];
