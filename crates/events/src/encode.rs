@@ -285,18 +285,20 @@ impl ColumnEncoder {
             }
             Kind::Str => {
                 let s = a.as_string::<i32>();
-                let dictionary = self.dictionary();
-                for i in 0..n {
-                    if valid.is_some_and(|m| !m.value(i)) {
-                        continue;
-                    }
-                    let v = s.value(i).as_bytes();
-                    if dictionary {
-                        self.indices.push(self.dict.bytes(v));
-                    } else {
-                        self.plain.extend_from_slice(&len32(v.len())?.to_le_bytes());
-                        self.plain.extend_from_slice(v);
-                    }
+                // Offsets of a valid array rise and stay within its data.
+                let (offsets, data) = (s.value_offsets(), s.value_data());
+                let value = |i: usize| &data[offsets[i] as usize..offsets[i + 1] as usize];
+                if self.dictionary() {
+                    let (dict, out) = (&mut self.dict, &mut self.indices);
+                    each_index(n, valid, |i| out.push(dict.bytes(value(i))));
+                } else {
+                    // Arrow's offsets are i32: a value fits Parquet's u32 length.
+                    let plain = &mut self.plain;
+                    each_index(n, valid, |i| {
+                        let v = value(i);
+                        plain.extend_from_slice(&(v.len() as u32).to_le_bytes());
+                        plain.extend_from_slice(v);
+                    });
                 }
             }
         }
@@ -307,64 +309,82 @@ impl ColumnEncoder {
     fn ints_of<T: Copy + Into<i64>>(&mut self, values: &[T], valid: Option<&BooleanBuffer>) {
         let wide = self.descr.physical_type() == parquet::basic::Type::INT64;
         let (mut lo, mut hi) = (i64::MAX, i64::MIN);
-        let mut one = |v: i64, e: &mut ColumnEncoder| {
+        each(values, valid, |v| {
+            let v: i64 = v.into();
             lo = lo.min(v);
             hi = hi.max(v);
-            match e.plan {
-                Plan::Delta => e.ints.push(v),
-                Plan::Dictionary if !e.dict_full => {
-                    // Bits of the physical value: INT32 keys keep their low half.
-                    let key = if wide {
+        });
+        if lo <= hi {
+            self.min_max.int(lo, hi);
+        }
+        match self.plan {
+            Plan::Delta => each(values, valid, |v| self.ints.push(v.into())),
+            Plan::Dictionary if !self.dict_full => {
+                // Bits of the physical value: INT32 keys keep their low half.
+                let key = |v: T| -> u64 {
+                    let v: i64 = v.into();
+                    if wide {
                         v as u64
                     } else {
                         u64::from(v as i32 as u32)
-                    };
-                    e.indices.push(e.dict.fixed(key));
-                }
-                _ if wide => e.plain.extend_from_slice(&v.to_le_bytes()),
-                _ => e.plain.extend_from_slice(&(v as i32).to_le_bytes()),
+                    }
+                };
+                self.dict_keys(values, valid, key);
             }
-        };
-        match valid {
-            None => values.iter().for_each(|v| one((*v).into(), self)),
-            Some(m) => values
-                .iter()
-                .zip(m.iter())
-                .filter(|(_, ok)| *ok)
-                .for_each(|(v, _)| one((*v).into(), self)),
-        }
-        if lo <= hi {
-            self.min_max.int(lo, hi);
+            _ if wide => each(values, valid, |v| {
+                self.plain.extend_from_slice(&v.into().to_le_bytes())
+            }),
+            _ => each(values, valid, |v| {
+                self.plain
+                    .extend_from_slice(&(v.into() as i32).to_le_bytes())
+            }),
         }
     }
 
     fn floats_of(&mut self, values: &[f64], valid: Option<&BooleanBuffer>) {
         let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-        let mut seen = false;
-        let mut one = |v: f64, e: &mut ColumnEncoder| {
-            // NaN takes no part in min and max, as Parquet asks.
+        // NaN takes no part in min and max, as Parquet asks.
+        each(values, valid, |v| {
             if !v.is_nan() {
-                seen = true;
                 lo = lo.min(v);
                 hi = hi.max(v);
             }
-            if e.dictionary() {
-                e.indices.push(e.dict.fixed(v.to_bits()));
-            } else {
-                e.plain.extend_from_slice(&v.to_le_bytes());
-            }
-        };
-        match valid {
-            None => values.iter().for_each(|v| one(*v, self)),
-            Some(m) => values
-                .iter()
-                .zip(m.iter())
-                .filter(|(_, ok)| *ok)
-                .for_each(|(v, _)| one(*v, self)),
-        }
-        if seen {
+        });
+        if lo <= hi {
             self.min_max.float(lo, hi);
         }
+        if self.dictionary() {
+            self.dict_keys(values, valid, f64::to_bits);
+        } else {
+            each(values, valid, |v| {
+                self.plain.extend_from_slice(&v.to_le_bytes())
+            });
+        }
+    }
+
+    /// Dictionary indices of fixed-width values. Runs of one value are
+    /// common (a GDELT 2.0 file's rows share date_added, and often day),
+    /// so a value equal to the one before skips the lookup.
+    fn dict_keys<T: Copy>(
+        &mut self,
+        values: &[T],
+        valid: Option<&BooleanBuffer>,
+        key: impl Fn(T) -> u64,
+    ) {
+        let (dict, indices) = (&mut self.dict, &mut self.indices);
+        let mut last: Option<(u64, u32)> = None;
+        each(values, valid, |v| {
+            let k = key(v);
+            let i = match last {
+                Some((lk, li)) if lk == k => li,
+                _ => {
+                    let i = dict.fixed(k);
+                    last = Some((k, i));
+                    i
+                }
+            };
+            indices.push(i);
+        });
     }
 
     /// Writes the page being filled.
@@ -662,6 +682,22 @@ impl Dictionary {
             Some(_) => self.keys.iter().flat_map(|k| k.to_le_bytes()).collect(),
             None => std::mem::take(&mut self.text),
         }
+    }
+}
+
+/// Calls `f` with the index of each valid value, in order.
+fn each_index(n: usize, valid: Option<&BooleanBuffer>, f: impl FnMut(usize)) {
+    match valid {
+        None => (0..n).for_each(f),
+        Some(m) => m.set_indices().for_each(f),
+    }
+}
+
+/// Calls `f` with each valid value, in order.
+fn each<T: Copy>(values: &[T], valid: Option<&BooleanBuffer>, mut f: impl FnMut(T)) {
+    match valid {
+        None => values.iter().for_each(|v| f(*v)),
+        Some(m) => m.set_indices().for_each(|i| f(values[i])),
     }
 }
 
