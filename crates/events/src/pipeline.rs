@@ -204,20 +204,21 @@ enum Columns {
 pub(crate) const FILE_GROUPS: usize = 64;
 
 /// Rows a partition collects before it gets column writers. Open column
-/// writers cost memory whatever they hold (a compression context and
-/// encoder buffers per column), and GDELT files date a few rows in many past
+/// writers cost memory whatever they hold (page buffers and a dictionary per
+/// column), and GDELT files date a few rows in many past
 /// months: those partitions are encoded in one go at the end, or when the
 /// budget calls for it.
 const START: usize = 8 * 1024;
 
-/// Memory of a partition's open column writers before their rows: encoder
-/// buffers and a zstd context for each of the 73 columns. The writers
-/// report 8-10 MB after their first few thousand GDELT 2.0 rows, without
-/// the zstd contexts.
+/// Memory of a partition's open column writers before their rows. Measured
+/// with the Arrow writer's column writers: 8-10 MB after their first few
+/// thousand GDELT 2.0 rows, plus a zstd context for each of the 73 columns.
+/// The column encoders that replaced them share one zstd context a thread,
+/// so the estimate errs high: row groups end a little early, not late.
 const OPEN_COST: usize = 32 << 20;
 
-/// Memory an encoded row adds to open column writers: they report about
-/// 100 bytes a row more from 10K to 128K rows of GDELT 2.0.
+/// Memory an encoded row adds to open column writers: the Arrow writer's
+/// reported about 100 bytes a row more from 10K to 128K rows of GDELT 2.0.
 const ENCODED_ROW: usize = 128;
 
 /// Memory of a row waiting as Arrow arrays: 580 bytes measured on GDELT 2.0.
