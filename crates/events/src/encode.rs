@@ -271,17 +271,15 @@ impl ColumnEncoder {
             Kind::F64 => self.floats_of(&a.as_primitive::<Float64Type>().values()[..], valid),
             Kind::Bool => {
                 let values = a.as_boolean().values();
-                for (i, v) in values.iter().enumerate() {
-                    if valid.is_none_or(|m| m.value(i)) {
-                        self.flags.append(v);
-                    }
-                }
-                let set = values.count_set_bits();
-                let valid_set = match valid {
+                let flags = &mut self.flags;
+                each_index(n, valid, |i| flags.append(values.value(i)));
+                // Set flags among the valid values: the minimum is true when
+                // all are, the maximum when any is.
+                let set = match valid {
                     Some(m) => (values & m).count_set_bits(),
-                    None => set,
+                    None => values.count_set_bits(),
                 };
-                self.min_max.flag(valid_set == n - nulls, valid_set > 0);
+                self.min_max.flag(set == n - nulls, set > 0);
             }
             Kind::Str => {
                 let s = a.as_string::<i32>();
