@@ -10,11 +10,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use arrow::array::{
-    Array, ArrayRef, BooleanArray, Date32Array, Float64Array, Int8Array, Int32Array, Int64Array,
-    RecordBatch, StringArray, TimestampSecondArray, new_null_array,
+    Array, ArrayRef, BooleanArray, PrimitiveArray, RecordBatch, StringArray, new_null_array,
 };
 use arrow::buffer::{BooleanBuffer, Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
-use arrow::datatypes::{ArrowNativeType, DataType};
+use arrow::datatypes::{
+    ArrowNativeType, ArrowPrimitiveType, DataType, Date32Type, Float64Type, Int8Type, Int32Type,
+    Int64Type, TimestampSecondType,
+};
 use chrono::{Datelike, NaiveDate};
 use detente_core::cameo;
 use serde::Serialize;
@@ -145,11 +147,13 @@ impl<T: Copy + Default> Fixed<T> {
         nulls(&self.valid)
     }
 
-    fn scalars(self) -> ScalarBuffer<T>
+    /// The column as an Arrow array of type `A`, whose values are `T`.
+    fn primitive<A: ArrowPrimitiveType<Native = T>>(self) -> Result<PrimitiveArray<A>, String>
     where
         T: ArrowNativeType,
     {
-        ScalarBuffer::from(self.values)
+        let n = self.nulls();
+        PrimitiveArray::try_new(ScalarBuffer::from(self.values), n).map_err(|e| e.to_string())
     }
 }
 
@@ -255,34 +259,12 @@ impl Column {
     fn finish(self, rows: usize, data_type: &DataType) -> Result<ArrayRef, String> {
         let array: ArrayRef = match self {
             Column::Absent => new_null_array(data_type, rows),
-            Column::I64(c) => {
-                let n = c.nulls();
-                Arc::new(Int64Array::try_new(c.scalars(), n).map_err(|e| e.to_string())?)
-            }
-            Column::I32(c) => {
-                let n = c.nulls();
-                Arc::new(Int32Array::try_new(c.scalars(), n).map_err(|e| e.to_string())?)
-            }
-            Column::I8(c) => {
-                let n = c.nulls();
-                Arc::new(Int8Array::try_new(c.scalars(), n).map_err(|e| e.to_string())?)
-            }
-            Column::F64(c) => {
-                let n = c.nulls();
-                Arc::new(Float64Array::try_new(c.scalars(), n).map_err(|e| e.to_string())?)
-            }
-            Column::Date(c) => {
-                let n = c.nulls();
-                Arc::new(Date32Array::try_new(c.scalars(), n).map_err(|e| e.to_string())?)
-            }
-            Column::Ts(c) => {
-                let n = c.nulls();
-                Arc::new(
-                    TimestampSecondArray::try_new(c.scalars(), n)
-                        .map_err(|e| e.to_string())?
-                        .with_timezone("UTC"),
-                )
-            }
+            Column::I64(c) => Arc::new(c.primitive::<Int64Type>()?),
+            Column::I32(c) => Arc::new(c.primitive::<Int32Type>()?),
+            Column::I8(c) => Arc::new(c.primitive::<Int8Type>()?),
+            Column::F64(c) => Arc::new(c.primitive::<Float64Type>()?),
+            Column::Date(c) => Arc::new(c.primitive::<Date32Type>()?),
+            Column::Ts(c) => Arc::new(c.primitive::<TimestampSecondType>()?.with_timezone("UTC")),
             Column::Bool(c) => {
                 let n = c.nulls();
                 // Both vectors grow and shrink together, so their lengths
@@ -1110,6 +1092,7 @@ fn icews_row(f: &[&str], p: &mut Partition) -> Result<Row, Fail> {
 
 #[cfg(test)]
 mod tests {
+    use arrow::array::{Float64Array, Int64Array};
     use rand::{RngExt, SeedableRng};
 
     use super::*;
