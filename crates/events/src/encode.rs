@@ -1022,51 +1022,22 @@ mod tests {
                 ),
                 other => panic!("{name}: {other:?}"),
             };
-            let values: Vec<f64> = match kind {
-                Kind::I64 => a
-                    .as_primitive::<Int64Type>()
-                    .iter()
-                    .flatten()
-                    .map(|v| v as f64)
-                    .collect(),
-                Kind::Ts => a
-                    .as_primitive::<TimestampSecondType>()
-                    .iter()
-                    .flatten()
-                    .map(|v| v as f64)
-                    .collect(),
-                Kind::I32 => a
-                    .as_primitive::<Int32Type>()
-                    .iter()
-                    .flatten()
-                    .map(f64::from)
-                    .collect(),
-                Kind::Date => a
-                    .as_primitive::<Date32Type>()
-                    .iter()
-                    .flatten()
-                    .map(f64::from)
-                    .collect(),
-                Kind::I8 => a
-                    .as_primitive::<Int8Type>()
-                    .iter()
-                    .flatten()
-                    .map(f64::from)
-                    .collect(),
-                Kind::F64 => a
-                    .as_primitive::<Float64Type>()
-                    .iter()
-                    .flatten()
-                    .filter(|v| !v.is_nan())
-                    .collect(),
-                Kind::Bool => a
-                    .as_boolean()
-                    .iter()
-                    .flatten()
-                    .map(|v| f64::from(u8::from(v)))
-                    .collect(),
-                Kind::Str => unreachable!(),
+            // Dates and timestamps as their numbers, flags as 0 and 1.
+            let numbers = match kind {
+                Kind::F64 => a.clone(),
+                Kind::Bool => arrow::compute::cast(a, &arrow::datatypes::DataType::UInt8)
+                    .expect("flags as numbers"),
+                _ => arrow::compute::cast(a, &arrow::datatypes::DataType::Int64)
+                    .expect("integers as i64"),
             };
+            let numbers = arrow::compute::cast(&numbers, &arrow::datatypes::DataType::Float64)
+                .expect("numbers as f64");
+            let values: Vec<f64> = numbers
+                .as_primitive::<Float64Type>()
+                .iter()
+                .flatten()
+                .filter(|v| !v.is_nan())
+                .collect();
             let min = values.iter().copied().reduce(f64::min);
             let max = values.iter().copied().reduce(f64::max);
             assert_eq!((lo, hi), (min, max), "{name}, seed {seed}");
