@@ -157,11 +157,11 @@ impl<T: Copy + Default> Fixed<T> {
     }
 }
 
-/// A text column in Arrow's layout: offsets into one run of bytes.
+/// A text column in Arrow's layout: offsets into one run of bytes. An empty
+/// field is a null, so a row is valid exactly when its text is not empty.
 struct Text {
     offsets: Vec<i32>,
     data: Vec<u8>,
-    valid: Vec<bool>,
 }
 
 impl Text {
@@ -171,20 +171,26 @@ impl Text {
         offsets.push(0);
         Text {
             offsets,
-            data: Vec::with_capacity(bytes),
-            valid: Vec::with_capacity(rows),
+            data: Vec::with_capacity(bytes + WIDE),
         }
     }
 
-    /// Appends `s`, or a null for an empty field.
+    /// Appends `s`, or a null for an empty field. `wide`, when given, holds
+    /// `s` at its start and bytes after it: a short field is then copied as
+    /// one fixed-size block, which is cheaper than a copy of its own length,
+    /// and the bytes past it are cut off again.
     #[inline]
-    fn put(&mut self, s: &str) {
-        if !s.is_empty() {
-            self.data.extend_from_slice(s.as_bytes());
+    fn put(&mut self, s: &[u8], wide: Option<&[u8; WIDE]>) {
+        match wide {
+            Some(w) if s.len() <= WIDE => {
+                let end = self.data.len() + s.len();
+                self.data.extend_from_slice(w);
+                self.data.truncate(end);
+            }
+            _ => self.data.extend_from_slice(s),
         }
         // Wraps past 2 GiB, which `finish` refuses before any offset is read.
         self.offsets.push(self.data.len() as i32);
-        self.valid.push(!s.is_empty());
     }
 
     fn truncate(&mut self, rows: usize) {
@@ -192,9 +198,16 @@ impl Text {
             self.data.truncate(end as usize);
         }
         self.offsets.truncate(rows + 1);
-        self.valid.truncate(rows);
+    }
+
+    /// Whether each row holds text.
+    fn valid(&self) -> Vec<bool> {
+        self.offsets.windows(2).map(|w| w[1] > w[0]).collect()
     }
 }
+
+/// Bytes a short text field is copied in.
+const WIDE: usize = 16;
 
 fn nulls(valid: &[bool]) -> Option<NullBuffer> {
     let n = NullBuffer::new(bitmap(valid));
@@ -275,7 +288,7 @@ impl Column {
                 if i32::try_from(c.data.len()).is_err() {
                     return Err("a text column of the chunk holds more than 2 GiB".into());
                 }
-                let n = nulls(&c.valid);
+                let n = nulls(&c.valid());
                 // The offsets start at 0 and only rise.
                 let offsets = OffsetBuffer::new(ScalarBuffer::from(c.offsets));
                 Arc::new(
@@ -446,8 +459,15 @@ impl Partition {
     /// Text, or a null for an empty field.
     #[inline]
     fn str(&mut self, c: usize, s: &str) {
+        self.field(c, (s.as_bytes(), None));
+    }
+
+    /// A field's text as [`Fields::raw`] gives it, or a null for an empty
+    /// field.
+    #[inline]
+    fn field(&mut self, c: usize, (s, wide): (&[u8], Option<&[u8; WIDE]>)) {
         match self.cols.get_mut(c) {
-            Some(Column::Str(t)) => t.put(s),
+            Some(Column::Str(t)) => t.put(s, wide),
             _ => self.misuse = Some(c),
         }
     }
@@ -776,7 +796,7 @@ pub fn parse_chunk(
     let mut last = 0usize;
     let mut line_no = first_line;
     let mut start = 0usize;
-    let mut fields: Vec<&str> = Vec::with_capacity(64);
+    let mut bounds: Vec<(usize, usize)> = Vec::with_capacity(64);
     let mut recent = Recent::default();
     // One check for the whole chunk; lines are checked one by one only in a
     // chunk that holds invalid UTF-8.
@@ -834,7 +854,12 @@ pub fn parse_chunk(
                 continue;
             }
         };
-        split_tabs(text, &mut fields);
+        split_tabs(text.as_bytes(), &mut bounds);
+        let fields = Fields {
+            line: text,
+            tail: &chunk[a..],
+            at: &bounds,
+        };
         let (id, day) = match head(format, &fields, &mut recent) {
             Ok(h) => h,
             Err((reason, detail)) => {
@@ -904,15 +929,45 @@ pub fn parse_chunk(
     Ok(out)
 }
 
-/// Splits a line at its tabs, eight bytes at a time: fields average a few
-/// bytes, too short for a search call per field to pay.
-fn split_tabs<'a>(text: &'a str, fields: &mut Vec<&'a str>) {
+/// A line split at its tabs.
+struct Fields<'a, 'b> {
+    /// The line's text.
+    line: &'a str,
+    /// The line's bytes and those after it in its chunk.
+    tail: &'a [u8],
+    /// Where each field starts and ends in the line.
+    at: &'b [(usize, usize)],
+}
+
+impl<'a> Fields<'a, '_> {
+    fn len(&self) -> usize {
+        self.at.len()
+    }
+
+    /// Field `i` as text; empty past the last field.
+    fn str(&self, i: usize) -> &'a str {
+        let (a, b) = self.at.get(i).copied().unwrap_or_default();
+        // Tabs are ASCII, so the bounds of a field fall between characters.
+        self.line.get(a..b).unwrap_or_default()
+    }
+
+    /// Field `i`'s bytes, and the [`WIDE`] bytes from its start when the
+    /// chunk holds that many (see [`Text::put`]); empty past the last field.
+    fn raw(&self, i: usize) -> (&'a [u8], Option<&'a [u8; WIDE]>) {
+        let (a, b) = self.at.get(i).copied().unwrap_or_default();
+        let bytes = self.tail.get(a..b).unwrap_or_default();
+        (bytes, self.tail.get(a..).and_then(|t| t.first_chunk()))
+    }
+}
+
+/// Finds where a line's fields start and end, eight bytes at a time: fields
+/// average a few bytes, too short for a search call per field to pay.
+fn split_tabs(line: &[u8], at: &mut Vec<(usize, usize)>) {
     const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
     const TABS: u64 = 0x0909_0909_0909_0909;
-    fields.clear();
-    let bytes = text.as_bytes();
+    at.clear();
     let mut from = 0;
-    let words = bytes.chunks_exact(8);
+    let words = line.chunks_exact(8);
     let rest = words.remainder();
     for (k, word) in words.enumerate() {
         let mut w = [0u8; 8];
@@ -922,28 +977,27 @@ fn split_tabs<'a>(text: &'a str, fields: &mut Vec<&'a str>) {
         let x = u64::from_le_bytes(w) ^ TABS;
         let mut zero = !(((x & LOW) + LOW) | x | LOW);
         while zero != 0 {
-            let at = k * 8 + (zero.trailing_zeros() / 8) as usize;
-            // Tabs are ASCII, so these are char boundaries.
-            fields.push(&text[from..at]);
-            from = at + 1;
+            let tab = k * 8 + (zero.trailing_zeros() / 8) as usize;
+            at.push((from, tab));
+            from = tab + 1;
             zero &= zero - 1;
         }
     }
-    let base = bytes.len() - rest.len();
+    let base = line.len() - rest.len();
     for (i, b) in rest.iter().enumerate() {
         if *b == b'\t' {
-            fields.push(&text[from..base + i]);
+            at.push((from, base + i));
             from = base + i + 1;
         }
     }
-    fields.push(&text[from..]);
+    at.push((from, line.len()));
 }
 
 /// The fields that come first and place a row: the field count, the event's
 /// id and its day.
 fn head<'a>(
     format: Format,
-    f: &[&'a str],
+    f: &Fields<'a, '_>,
     recent: &mut Recent<'a>,
 ) -> Result<(i64, NaiveDate), Fail> {
     let n = f.len();
@@ -959,8 +1013,8 @@ fn head<'a>(
         ));
     }
     let (id, day) = match format {
-        Format::Icews => (na(f[0]), na(f[1])),
-        _ => (f[0], f[1]),
+        Format::Icews => (na(f.str(0)), na(f.str(1))),
+        _ => (f.str(0), f.str(1)),
     };
     let id = int("global_event_id", id, true)?
         .ok_or_else(|| ("missing_value", "global_event_id is empty".to_string()))?;
@@ -973,37 +1027,37 @@ type Row = (bool, Option<i64>);
 /// Writes the rest of a GDELT row (after [`head`]).
 fn gdelt_row<'a>(
     format: Format,
-    f: &[&'a str],
+    f: &Fields<'a, '_>,
     p: &mut Partition,
     recent: &mut Recent<'a>,
 ) -> Result<Row, Fail> {
-    p.f64(col::FRACTION_DATE, float("fraction_date", f[4], None)?);
+    p.f64(col::FRACTION_DATE, float("fraction_date", f.str(4), None)?);
     for i in 0..10 {
-        p.str(col::A1_CODE + i, f[5 + i]);
-        p.str(col::A2_CODE + i, f[15 + i]);
+        p.field(col::A1_CODE + i, f.raw(5 + i));
+        p.field(col::A2_CODE + i, f.raw(15 + i));
     }
-    let is_root = match f[25] {
+    let is_root = match f.str(25) {
         "1" => Some(true),
         "0" => Some(false),
         "" => None,
         s => return Err(("bad_number", format!("is_root_event = {s:?} is not 0 or 1"))),
     };
     p.bool(col::IS_ROOT, is_root);
-    let listed = cameo_codes(f[26], f[27], f[28])?;
-    p.str(col::EVENT_CODE, f[26]);
-    p.str(col::EVENT_BASE, f[27]);
-    p.str(col::EVENT_ROOT, f[28]);
-    p.i8(col::QUAD_CLASS, small("quad_class", f[29], 1, 4)?);
+    let listed = cameo_codes(f.str(26), f.str(27), f.str(28))?;
+    p.field(col::EVENT_CODE, f.raw(26));
+    p.field(col::EVENT_BASE, f.raw(27));
+    p.field(col::EVENT_ROOT, f.raw(28));
+    p.i8(col::QUAD_CLASS, small("quad_class", f.str(29), 1, 4)?);
     p.f64(
         col::GOLDSTEIN,
-        float("goldstein", f[30], Some((-10.0, 10.0)))?,
+        float("goldstein", f.str(30), Some((-10.0, 10.0)))?,
     );
-    p.i32(col::NUM_MENTIONS, count("num_mentions", f[31])?);
-    p.i32(col::NUM_SOURCES, count("num_sources", f[32])?);
-    p.i32(col::NUM_ARTICLES, count("num_articles", f[33])?);
+    p.i32(col::NUM_MENTIONS, count("num_mentions", f.str(31))?);
+    p.i32(col::NUM_SOURCES, count("num_sources", f.str(32))?);
+    p.i32(col::NUM_ARTICLES, count("num_articles", f.str(33))?);
     p.f64(
         col::AVG_TONE,
-        float("avg_tone", f[34], Some((-100.0, 100.0)))?,
+        float("avg_tone", f.str(34), Some((-100.0, 100.0)))?,
     );
     let (block, adm2) = if format == Format::Gdelt1 {
         (7, false)
@@ -1016,23 +1070,27 @@ fn gdelt_row<'a>(
         (col::AG_TYPE, 35 + 2 * block),
     ] {
         let mut k = base;
-        p.i8(g, small("geo_type", f[k], 0, 5)?);
-        p.str(g + 1, f[k + 1]);
-        p.str(g + 2, f[k + 2]);
-        p.str(g + 3, f[k + 3]);
+        p.i8(g, small("geo_type", f.str(k), 0, 5)?);
+        p.field(g + 1, f.raw(k + 1));
+        p.field(g + 2, f.raw(k + 2));
+        p.field(g + 3, f.raw(k + 3));
         k += 4;
         if adm2 {
-            p.str(g + 4, f[k]);
+            p.field(g + 4, f.raw(k));
             k += 1;
         }
-        p.f64(g + 5, float("geo_lat", f[k], Some((-90.0, 90.0)))?);
-        p.f64(g + 6, float("geo_long", f[k + 1], Some((-180.0, 180.0)))?);
-        p.str(g + 7, f[k + 2]);
+        p.f64(g + 5, float("geo_lat", f.str(k), Some((-90.0, 90.0)))?);
+        p.f64(
+            g + 6,
+            float("geo_long", f.str(k + 1), Some((-180.0, 180.0)))?,
+        );
+        p.field(g + 7, f.raw(k + 2));
     }
     let tail = 35 + 3 * block;
-    let added = recent.added(f[tail])?;
+    let added = recent.added(f.str(tail))?;
     p.ts(col::DATE_ADDED, Some(added));
-    p.str(col::SOURCE_URL, f.get(tail + 1).copied().unwrap_or(""));
+    // GDELT 1.0's historical rows have no SOURCEURL: a null.
+    p.field(col::SOURCE_URL, f.raw(tail + 1));
     p.bool(col::CAMEO_LISTED, Some(listed));
     Ok((listed, Some(added)))
 }
@@ -1042,8 +1100,8 @@ fn na(s: &str) -> &str {
 }
 
 /// Writes the rest of an ICEWS row (after [`head`]).
-fn icews_row(f: &[&str], p: &mut Partition) -> Result<Row, Fail> {
-    let g = |i: usize| na(f[i]);
+fn icews_row(f: &Fields<'_, '_>, p: &mut Partition) -> Result<Row, Fail> {
+    let g = |i: usize| na(f.str(i));
     p.str(col::A1_NAME, g(2));
     p.str(col::A1_SECTORS, g(3));
     p.str(col::A1_COUNTRY_NAME, g(4));
@@ -1178,12 +1236,13 @@ mod tests {
             "\t", "\t", "\u{8}", "\n", "\u{89}", "a", "1", "é", "ş", "\u{0}", "\u{1}",
         ];
         for _ in 0..20_000 {
-            let mut fields = Vec::new();
+            let mut at = Vec::new();
             let len = rng.random_range(0..40usize);
             let line: String = (0..len)
                 .map(|_| alphabet[rng.random_range(0..alphabet.len())])
                 .collect();
-            split_tabs(&line, &mut fields);
+            split_tabs(line.as_bytes(), &mut at);
+            let fields: Vec<&str> = at.iter().map(|&(a, b)| &line[a..b]).collect();
             let want: Vec<&str> = line.split('\t').collect();
             assert_eq!(fields, want, "{line:?}");
         }
