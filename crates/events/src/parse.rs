@@ -796,7 +796,7 @@ pub fn parse_chunk(
     let mut last = 0usize;
     let mut line_no = first_line;
     let mut start = 0usize;
-    let mut bounds: Vec<(usize, usize)> = Vec::with_capacity(64);
+    let mut tabs = Tabs::default();
     let mut recent = Recent::default();
     // One check for the whole chunk; lines are checked one by one only in a
     // chunk that holds invalid UTF-8.
@@ -854,11 +854,11 @@ pub fn parse_chunk(
                 continue;
             }
         };
-        split_tabs(text.as_bytes(), &mut bounds);
+        split_tabs(text.as_bytes(), &mut tabs);
         let fields = Fields {
             line: text,
             tail: &chunk[a..],
-            at: &bounds,
+            tabs: &tabs,
         };
         let (id, day) = match head(format, &fields, &mut recent) {
             Ok(h) => h,
@@ -929,24 +929,57 @@ pub fn parse_chunk(
     Ok(out)
 }
 
+/// Fields a line may have for their bounds to be kept: more than any format
+/// has. A line with more is only counted.
+const MAX_FIELDS: usize = 64;
+
+/// Where each field of a line ends: at a tab, and the last at the line's end.
+struct Tabs {
+    ends: [usize; MAX_FIELDS],
+    count: usize,
+}
+
+impl Default for Tabs {
+    fn default() -> Tabs {
+        Tabs {
+            ends: [0; MAX_FIELDS],
+            count: 0,
+        }
+    }
+}
+
+impl Tabs {
+    /// Where field `i` starts and ends; empty past the last field, and for
+    /// every field of a line with more than [`MAX_FIELDS`].
+    fn bounds(&self, i: usize) -> (usize, usize) {
+        if i >= self.count || self.count > MAX_FIELDS {
+            return (0, 0);
+        }
+        let start = match i.checked_sub(1) {
+            Some(before) => self.ends[before] + 1,
+            None => 0,
+        };
+        (start, self.ends[i])
+    }
+}
+
 /// A line split at its tabs.
 struct Fields<'a, 'b> {
     /// The line's text.
     line: &'a str,
     /// The line's bytes and those after it in its chunk.
     tail: &'a [u8],
-    /// Where each field starts and ends in the line.
-    at: &'b [(usize, usize)],
+    tabs: &'b Tabs,
 }
 
 impl<'a> Fields<'a, '_> {
     fn len(&self) -> usize {
-        self.at.len()
+        self.tabs.count
     }
 
     /// Field `i` as text; empty past the last field.
     fn str(&self, i: usize) -> &'a str {
-        let (a, b) = self.at.get(i).copied().unwrap_or_default();
+        let (a, b) = self.tabs.bounds(i);
         // Tabs are ASCII, so the bounds of a field fall between characters.
         self.line.get(a..b).unwrap_or_default()
     }
@@ -954,19 +987,19 @@ impl<'a> Fields<'a, '_> {
     /// Field `i`'s bytes, and the [`WIDE`] bytes from its start when the
     /// chunk holds that many (see [`Text::put`]); empty past the last field.
     fn raw(&self, i: usize) -> (&'a [u8], Option<&'a [u8; WIDE]>) {
-        let (a, b) = self.at.get(i).copied().unwrap_or_default();
+        let (a, b) = self.tabs.bounds(i);
         let bytes = self.tail.get(a..b).unwrap_or_default();
         (bytes, self.tail.get(a..).and_then(|t| t.first_chunk()))
     }
 }
 
-/// Finds where a line's fields start and end, eight bytes at a time: fields
-/// average a few bytes, too short for a search call per field to pay.
-fn split_tabs(line: &[u8], at: &mut Vec<(usize, usize)>) {
+/// Finds where a line's fields end, eight bytes at a time: fields average a
+/// few bytes, too short for a search call per field to pay. Past
+/// [`MAX_FIELDS`] the ends wrap around, unused, and only the count is right.
+fn split_tabs(line: &[u8], tabs: &mut Tabs) {
     const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
     const TABS: u64 = 0x0909_0909_0909_0909;
-    at.clear();
-    let mut from = 0;
+    let mut n = 0;
     let words = line.chunks_exact(8);
     let rest = words.remainder();
     for (k, word) in words.enumerate() {
@@ -977,20 +1010,20 @@ fn split_tabs(line: &[u8], at: &mut Vec<(usize, usize)>) {
         let x = u64::from_le_bytes(w) ^ TABS;
         let mut zero = !(((x & LOW) + LOW) | x | LOW);
         while zero != 0 {
-            let tab = k * 8 + (zero.trailing_zeros() / 8) as usize;
-            at.push((from, tab));
-            from = tab + 1;
+            tabs.ends[n % MAX_FIELDS] = k * 8 + (zero.trailing_zeros() / 8) as usize;
+            n += 1;
             zero &= zero - 1;
         }
     }
     let base = line.len() - rest.len();
     for (i, b) in rest.iter().enumerate() {
         if *b == b'\t' {
-            at.push((from, base + i));
-            from = base + i + 1;
+            tabs.ends[n % MAX_FIELDS] = base + i;
+            n += 1;
         }
     }
-    at.push((from, line.len()));
+    tabs.ends[n % MAX_FIELDS] = line.len();
+    tabs.count = n + 1;
 }
 
 /// The fields that come first and place a row: the field count, the event's
@@ -1235,16 +1268,28 @@ mod tests {
         let alphabet = [
             "\t", "\t", "\u{8}", "\n", "\u{89}", "a", "1", "é", "ş", "\u{0}", "\u{1}",
         ];
-        for _ in 0..20_000 {
-            let mut at = Vec::new();
-            let len = rng.random_range(0..40usize);
+        let mut tabs = Tabs::default();
+        for round in 0..20_000 {
+            // Some lines have more fields than are kept, to check the count.
+            let len = rng.random_range(0..if round % 10 == 0 { 400 } else { 40usize });
             let line: String = (0..len)
                 .map(|_| alphabet[rng.random_range(0..alphabet.len())])
                 .collect();
-            split_tabs(line.as_bytes(), &mut at);
-            let fields: Vec<&str> = at.iter().map(|&(a, b)| &line[a..b]).collect();
+            split_tabs(line.as_bytes(), &mut tabs);
             let want: Vec<&str> = line.split('\t').collect();
-            assert_eq!(fields, want, "{line:?}");
+            assert_eq!(tabs.count, want.len(), "{line:?}");
+            let fields = Fields {
+                line: &line,
+                tail: line.as_bytes(),
+                tabs: &tabs,
+            };
+            let got: Vec<&str> = (0..want.len()).map(|i| fields.str(i)).collect();
+            if want.len() <= MAX_FIELDS {
+                assert_eq!(got, want, "{line:?}");
+            } else {
+                assert!(got.iter().all(|f| f.is_empty()), "{line:?}");
+            }
+            assert_eq!(fields.str(want.len()), "");
         }
     }
 
