@@ -282,9 +282,19 @@ impl ColumnEncoder {
                 self.min_max.flag(set == n - nulls, set > 0);
             }
             Kind::Str => {
-                let s = a.as_string::<i32>();
+                // Parsed text comes as Binary (see `schema::parsed`).
+                let (offsets, data) = match (a.as_binary_opt::<i32>(), a.as_string_opt::<i32>()) {
+                    (Some(b), _) => (b.value_offsets(), b.value_data()),
+                    (_, Some(s)) => (s.value_offsets(), s.value_data()),
+                    _ => {
+                        return Err(ParquetError::General(format!(
+                            "column {} holds {} where text was expected",
+                            self.descr.name(),
+                            a.data_type()
+                        )));
+                    }
+                };
                 // Offsets of a valid array rise and stay within its data.
-                let (offsets, data) = (s.value_offsets(), s.value_data());
                 let value = |i: usize| &data[offsets[i] as usize..offsets[i + 1] as usize];
                 if self.dictionary() {
                     let (dict, out) = (&mut self.dict, &mut self.indices);

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use arrow::array::{
-    Array, ArrayRef, BooleanArray, PrimitiveArray, RecordBatch, StringArray, new_null_array,
+    Array, ArrayRef, BinaryArray, BooleanArray, PrimitiveArray, RecordBatch, new_null_array,
 };
 use arrow::buffer::{BooleanBuffer, Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
 use arrow::datatypes::{
@@ -292,7 +292,7 @@ impl Column {
                 // The offsets start at 0 and only rise.
                 let offsets = OffsetBuffer::new(ScalarBuffer::from(c.offsets));
                 Arc::new(
-                    StringArray::try_new(offsets, Buffer::from_vec(c.data), n)
+                    BinaryArray::try_new(offsets, Buffer::from_vec(c.data), n)
                         .map_err(|e| e.to_string())?,
                 )
             }
@@ -501,7 +501,7 @@ impl Partition {
             return Err(format!("column {c} ({name}) was written as the wrong type"));
         }
         let rows = self.rows;
-        let schema = schema::schema();
+        let schema = schema::parsed();
         let arrays = self
             .cols
             .into_iter()
@@ -1226,8 +1226,10 @@ mod tests {
         };
         let text_col = |name: &str| -> Vec<Option<String>> {
             let a = batch.column_by_name(name).expect("a column");
-            let a = a.as_any().downcast_ref::<StringArray>().expect("text");
-            a.iter().map(|v| v.map(str::to_string)).collect()
+            let a = a.as_any().downcast_ref::<BinaryArray>().expect("text");
+            a.iter()
+                .map(|v| v.map(|v| String::from_utf8(v.to_vec()).expect("UTF-8")))
+                .collect()
         };
         assert_eq!(text_col("actor1_code"), want(5));
         assert_eq!(text_col("action_geo_fullname"), want(52));

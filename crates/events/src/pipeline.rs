@@ -480,7 +480,7 @@ impl Coordinator<'_> {
                 if matches!(part.columns, Columns::NotStarted) && part.queue_rows < START {
                     // Rows that wait may wait long: keep them in one batch of
                     // their own size, not in the parser's larger buffers.
-                    match concat_batches(&schema::schema(), &part.queue) {
+                    match concat_batches(&schema::parsed(), &part.queue) {
                         Ok(one) => {
                             part.queue.clear();
                             part.queue.push_back(one);

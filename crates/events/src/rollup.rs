@@ -22,9 +22,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use arrow::array::{
-    Array, ArrayRef, Date32Array, Date32Builder, DictionaryArray, Float64Array, Float64Builder,
-    Int8Array, Int8Builder, Int32Array, Int64Array, Int64Builder, RecordBatch, StringArray,
-    StringBuilder,
+    Array, ArrayRef, BinaryArray, Date32Array, Date32Builder, DictionaryArray, Float64Array,
+    Float64Builder, Int8Array, Int8Builder, Int32Array, Int64Array, Int64Builder, RecordBatch,
+    StringArray, StringBuilder,
 };
 use arrow::datatypes::{DataType, Field, Int32Type, Schema, SchemaRef};
 use bytes::{Buf, Bytes};
@@ -51,8 +51,7 @@ pub const DAY_TOTALS_KEY: &str = "detente.day_totals";
 /// seven) and their count plus one in the top byte.
 type Packed = u64;
 
-fn pack(s: &str) -> Option<Packed> {
-    let b = s.as_bytes();
+fn pack(b: &[u8]) -> Option<Packed> {
     if b.len() > 7 {
         return None;
     }
@@ -158,7 +157,7 @@ fn column<T: 'static>(batch: &RecordBatch, i: usize) -> Option<&T> {
 }
 
 impl Rollup {
-    /// Adds the rows of an events batch (in [`crate::schema::schema`]).
+    /// Adds the rows of a parsed events batch (in [`crate::schema::parsed`]).
     pub fn add_batch(&mut self, batch: &RecordBatch) {
         let (
             Some(day),
@@ -172,9 +171,9 @@ impl Rollup {
             Some(articles),
         ) = (
             column::<Date32Array>(batch, col::DAY),
-            column::<StringArray>(batch, col::A1_COUNTRY),
-            column::<StringArray>(batch, col::A2_COUNTRY),
-            column::<StringArray>(batch, col::EVENT_ROOT),
+            column::<BinaryArray>(batch, col::A1_COUNTRY),
+            column::<BinaryArray>(batch, col::A2_COUNTRY),
+            column::<BinaryArray>(batch, col::EVENT_ROOT),
             column::<Int8Array>(batch, col::QUAD_CLASS),
             column::<Float64Array>(batch, col::GOLDSTEIN),
             column::<Float64Array>(batch, col::AVG_TONE),
@@ -185,7 +184,7 @@ impl Rollup {
             self.unkeyable += batch.num_rows() as u64;
             return;
         };
-        let packed = |a: &StringArray, i: usize| -> Option<Packed> {
+        let packed = |a: &BinaryArray, i: usize| -> Option<Packed> {
             if a.is_null(i) {
                 Some(0)
             } else {
@@ -200,8 +199,8 @@ impl Rollup {
             let root = if root.is_null(i) {
                 0
             } else {
-                match root.value(i).parse::<u8>() {
-                    Ok(r @ 1..=20) => r,
+                match std::str::from_utf8(root.value(i)).map(str::parse::<u8>) {
+                    Ok(Ok(r @ 1..=20)) => r,
                     _ => {
                         self.unkeyable += 1;
                         continue;
@@ -773,11 +772,11 @@ mod tests {
     #[test]
     fn codes_pack_and_unpack() {
         for c in ["", "R", "RUS", "ABCDEFG"] {
-            let p = pack(c).expect("fits");
+            let p = pack(c.as_bytes()).expect("fits");
             assert_ne!(p, 0, "{c:?} must differ from NULL");
             assert_eq!(unpack(p).as_deref(), Some(c));
         }
-        assert_eq!(pack("ABCDEFGH"), None);
+        assert_eq!(pack(b"ABCDEFGH"), None);
         assert_eq!(unpack(0), None);
     }
 
@@ -883,8 +882,8 @@ mod tests {
         let mut key = |day: i32, a1: &str, a2: &str, quad: i8, events: i64| {
             let k = Key {
                 day,
-                actor1: pack(a1).expect("short"),
-                actor2: pack(a2).expect("short"),
+                actor1: pack(a1.as_bytes()).expect("short"),
+                actor2: pack(a2.as_bytes()).expect("short"),
                 root: 1,
                 quad,
             };

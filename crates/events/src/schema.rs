@@ -137,28 +137,38 @@ pub fn days_since_epoch(d: chrono::NaiveDate) -> i32 {
 /// The Arrow schema of the event files.
 pub fn schema() -> SchemaRef {
     static SCHEMA: OnceLock<SchemaRef> = OnceLock::new();
-    SCHEMA
-        .get_or_init(|| {
-            let fields: Vec<Field> = COLUMNS
-                .iter()
-                .map(|(name, kind)| {
-                    let dt = match kind {
-                        Kind::I64 => DataType::Int64,
-                        Kind::I32 => DataType::Int32,
-                        Kind::I8 => DataType::Int8,
-                        Kind::F64 => DataType::Float64,
-                        Kind::Date => DataType::Date32,
-                        Kind::Bool => DataType::Boolean,
-                        Kind::Str => DataType::Utf8,
-                        Kind::Ts => DataType::Timestamp(TimeUnit::Second, Some("UTC".into())),
-                    };
-                    let required = matches!(*name, "day" | "ingest_id" | "line");
-                    Field::new(*name, dt, !required)
-                })
-                .collect();
-            Arc::new(Schema::new(fields))
+    SCHEMA.get_or_init(|| build(DataType::Utf8)).clone()
+}
+
+/// The schema of the batches the parser makes: [`schema`], with text as
+/// `Binary`. The text was checked to be UTF-8 when its line was read, so it
+/// need not be checked again, value by value, to make an Arrow array; the
+/// files still say `Utf8`.
+pub fn parsed() -> SchemaRef {
+    static SCHEMA: OnceLock<SchemaRef> = OnceLock::new();
+    SCHEMA.get_or_init(|| build(DataType::Binary)).clone()
+}
+
+/// The event schema, with text as `text`.
+fn build(text: DataType) -> SchemaRef {
+    let fields: Vec<Field> = COLUMNS
+        .iter()
+        .map(|(name, kind)| {
+            let dt = match kind {
+                Kind::I64 => DataType::Int64,
+                Kind::I32 => DataType::Int32,
+                Kind::I8 => DataType::Int8,
+                Kind::F64 => DataType::Float64,
+                Kind::Date => DataType::Date32,
+                Kind::Bool => DataType::Boolean,
+                Kind::Str => text.clone(),
+                Kind::Ts => DataType::Timestamp(TimeUnit::Second, Some("UTC".into())),
+            };
+            let required = matches!(*name, "day" | "ingest_id" | "line");
+            Field::new(*name, dt, !required)
         })
-        .clone()
+        .collect();
+    Arc::new(Schema::new(fields))
 }
 
 #[cfg(test)]
@@ -171,5 +181,12 @@ mod tests {
         assert_eq!(COLUMNS[col::EVENT_ROOT].0, "event_root_code");
         assert_eq!(COLUMNS[col::LINE].0, "line");
         assert_eq!(schema().fields().len(), col::COUNT);
+        for (file, parsed) in schema().fields().iter().zip(parsed().fields()) {
+            assert_eq!(file.name(), parsed.name());
+            assert_eq!(file.is_nullable(), parsed.is_nullable());
+            let text = *file.data_type() == DataType::Utf8;
+            assert_eq!(text, *parsed.data_type() == DataType::Binary);
+            assert!(text || file.data_type() == parsed.data_type());
+        }
     }
 }
