@@ -611,6 +611,10 @@ impl ColumnEncoder {
     }
 }
 
+/// Fixed-width values looked up in a table instead of hashed: codes,
+/// geography types and most counts fall below it.
+const SMALL: usize = 1024;
+
 /// A column chunk's dictionary: its distinct values in order of first use.
 #[derive(Default)]
 struct Dictionary {
@@ -618,6 +622,10 @@ struct Dictionary {
     hasher: foldhash::fast::FixedState,
     /// Fixed-width values, as bits.
     keys: Vec<u64>,
+    /// For each fixed-width value below [`SMALL`], its index plus one, or 0
+    /// before it is seen; such values are never hashed. Empty until the
+    /// first one comes.
+    small: Vec<u32>,
     /// Text values: the plain-encoded page, and where each value lies in it.
     text: Vec<u8>,
     spans: Vec<(u32, u32)>,
@@ -631,6 +639,19 @@ impl Dictionary {
     /// The index of a fixed-width value, added when new.
     fn fixed(&mut self, key: u64) -> u32 {
         use std::hash::BuildHasher;
+        if let Ok(k) = usize::try_from(key)
+            && k < SMALL
+        {
+            if self.small.is_empty() {
+                self.small = vec![0; SMALL];
+            }
+            let slot = &mut self.small[k];
+            if *slot == 0 {
+                self.keys.push(key);
+                *slot = self.keys.len() as u32;
+            }
+            return *slot - 1;
+        }
         let hash = self.hasher.hash_one(key);
         let keys = &mut self.keys;
         let entry = self.table.entry(
@@ -1093,6 +1114,27 @@ mod tests {
         want.extend([(PageType::DATA_PAGE, Encoding::RLE_DICTIONARY)].repeat(full));
         want.push((PageType::DATA_PAGE, Encoding::PLAIN));
         assert_eq!(pages, want);
+    }
+
+    #[test]
+    fn numbers_get_indices_in_order_of_first_use_on_both_sides_of_the_table() {
+        let keys = [
+            5,
+            SMALL as u64,
+            0,
+            SMALL as u64 - 1,
+            u64::MAX,
+            (-3i64) as u64,
+            1 << 32,
+        ];
+        let mut d = Dictionary::default();
+        let first: Vec<u32> = keys.iter().map(|k| d.fixed(*k)).collect();
+        assert_eq!(first, (0..7).collect::<Vec<u32>>());
+        let again: Vec<u32> = keys.iter().rev().map(|k| d.fixed(*k)).collect();
+        assert_eq!(again, (0..7).rev().collect::<Vec<u32>>());
+        let page = d.page(Some(8));
+        let want: Vec<u8> = keys.iter().flat_map(|k| k.to_le_bytes()).collect();
+        assert_eq!(page, want);
     }
 
     #[test]
