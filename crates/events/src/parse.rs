@@ -102,7 +102,7 @@ pub struct Quarantined {
 /// What parsing one chunk produced.
 #[derive(Debug, Default)]
 pub struct Parsed {
-    /// Batches by (year, month).
+    /// Batches by (year, month), in [`schema::parsed`]: text as Binary.
     pub batches: BTreeMap<(i32, u32), RecordBatch>,
     /// Rows read (non-header lines).
     pub rows_read: u64,
