@@ -207,7 +207,7 @@ impl Text {
 }
 
 /// Bytes a short text field is copied in.
-const WIDE: usize = 16;
+const WIDE: usize = 32;
 
 fn nulls(valid: &[bool]) -> Option<NullBuffer> {
     let n = NullBuffer::new(bitmap(valid));
