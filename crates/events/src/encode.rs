@@ -445,11 +445,7 @@ impl ColumnEncoder {
             .map_err(|_| ParquetError::General("a page of more than 2^32 rows".into()))?;
         self.rows = 0;
         let uncompressed = body.len();
-        let buf = if self.compress {
-            zstd_compress(&body)?
-        } else {
-            body
-        };
+        let buf = self.stored(body)?;
         let page = Page::DataPage {
             buf: Bytes::from(buf),
             num_values: rows,
@@ -472,6 +468,15 @@ impl ColumnEncoder {
             self.dict_full = true;
         }
         Ok(())
+    }
+
+    /// A page body as the file stores it: compressed when the column is.
+    fn stored(&self, body: Vec<u8>) -> Result<Vec<u8>> {
+        if self.compress {
+            zstd_compress(&body)
+        } else {
+            Ok(body)
+        }
     }
 
     /// Bytes a value takes in a dictionary page, or `None` for text.
@@ -499,11 +504,7 @@ impl ColumnEncoder {
         if self.plan == Plan::Dictionary {
             let body = self.dict.page(self.kind_width());
             let len = body.len();
-            let buf = if self.compress {
-                zstd_compress(&body)?
-            } else {
-                body
-            };
+            let buf = self.stored(body)?;
             let page = Page::DictionaryPage {
                 buf: Bytes::from(buf),
                 num_values: self.dict.len() as u32,
