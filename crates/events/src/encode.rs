@@ -679,7 +679,7 @@ impl Dictionary {
         let hasher = &self.hasher;
         let entry = self.table.entry(
             hash,
-            |&i| &text[at(spans[i as usize])] == v,
+            |&i| same(&text[at(spans[i as usize])], v),
             |&i| hasher.hash_one(&text[at(spans[i as usize])]),
         );
         *entry
@@ -712,6 +712,24 @@ impl Dictionary {
             Some(_) => self.keys.iter().flat_map(|k| k.to_le_bytes()).collect(),
             None => std::mem::take(&mut self.text),
         }
+    }
+}
+
+/// Whether two byte strings are equal. Those of up to 16 bytes, most text
+/// values, are compared as two overlapping words or a few bytes each,
+/// without a call.
+#[inline]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    match n {
+        0 => true,
+        1..4 => a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1],
+        4..8 => a.first_chunk::<4>() == b.first_chunk() && a.last_chunk::<4>() == b.last_chunk(),
+        8..=16 => a.first_chunk::<8>() == b.first_chunk() && a.last_chunk::<8>() == b.last_chunk(),
+        _ => a == b,
     }
 }
 
@@ -975,6 +993,24 @@ mod tests {
             .expect("reader");
         let batches: Vec<RecordBatch> = reader.map(|b| b.expect("batch")).collect();
         concat_batches(&schema(), &batches).expect("one batch")
+    }
+
+    #[test]
+    fn short_text_compares_as_slices_compare() {
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        for n in 0..40 {
+            let a: Vec<u8> = (0..n).map(|_| rng.random()).collect();
+            assert!(same(&a, &a.clone()), "{n} bytes");
+            // A difference at any one byte, and a length off by one.
+            for at in 0..n {
+                let mut b = a.clone();
+                b[at] ^= 1 << rng.random_range(0..8);
+                assert!(!same(&a, &b), "{n} bytes, differing at {at}");
+            }
+            let mut longer = a.clone();
+            longer.push(a.first().copied().unwrap_or(0));
+            assert!(!same(&a, &longer) && !same(&longer, &a), "{n} bytes");
+        }
     }
 
     #[test]
