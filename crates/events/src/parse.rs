@@ -144,6 +144,10 @@ impl<T: Copy + Default> Fixed<T> {
         self.valid.truncate(rows);
     }
 
+    fn shrink(&mut self) {
+        self.values.shrink_to_fit();
+    }
+
     fn nulls(&self) -> Option<NullBuffer> {
         nulls(&self.valid)
     }
@@ -199,6 +203,11 @@ impl Text {
             self.data.truncate(end as usize);
         }
         self.offsets.truncate(rows + 1);
+    }
+
+    fn shrink(&mut self) {
+        self.offsets.shrink_to_fit();
+        self.data.shrink_to_fit();
     }
 
     /// Whether each row holds text.
@@ -266,6 +275,20 @@ impl Column {
             Column::F64(c) => c.truncate(rows),
             Column::Bool(c) => c.truncate(rows),
             Column::Str(c) => c.truncate(rows),
+        }
+    }
+
+    /// Gives back the room reserved past the column's rows: a chunk's
+    /// rows of a month it seldom meets may wait long for their writers.
+    /// Shrinking a block seldom copies it.
+    fn shrink(&mut self) {
+        match self {
+            Column::Absent | Column::Bool(_) => {}
+            Column::I64(c) | Column::Ts(c) => c.shrink(),
+            Column::I32(c) | Column::Date(c) => c.shrink(),
+            Column::I8(c) => c.shrink(),
+            Column::F64(c) => c.shrink(),
+            Column::Str(c) => c.shrink(),
         }
     }
 
@@ -507,7 +530,10 @@ impl Partition {
             .cols
             .into_iter()
             .zip(schema.fields())
-            .map(|(c, field)| c.finish(rows, field.data_type()))
+            .map(|(mut c, field)| {
+                c.shrink();
+                c.finish(rows, field.data_type())
+            })
             .collect::<Result<Vec<_>, String>>()?;
         RecordBatch::try_new(schema, arrays).map_err(|e| e.to_string())
     }
@@ -1351,16 +1377,53 @@ mod tests {
         let hints = Widths::default();
         let p = parse_chunk(Format::Gdelt2, long.as_bytes(), 1, 1, 1, &hints).expect("parsed");
         assert_eq!(p.rows_written, 1);
+        let next = Partition::new(Format::Gdelt2, 50, &hints, text.len());
+        match next.cols.get(col::SOURCE_URL) {
+            Some(Column::Str(urls)) => {
+                let reserved = urls.data.capacity();
+                assert!(reserved <= text.len() + WIDE, "{reserved} bytes reserved");
+            }
+            _ => panic!("source_url is a text column"),
+        }
         let p = parse_chunk(Format::Gdelt2, text.as_bytes(), 2, 50, 1, &hints).expect("parsed");
         assert_eq!(p.rows_written, 50);
-        for batch in p.batches.values() {
-            let urls = batch
-                .column_by_name("source_url")
-                .expect("a column")
-                .to_data();
-            let reserved = urls.buffers()[1].capacity();
-            assert!(reserved <= text.len() + 64, "{reserved} bytes reserved");
-        }
+    }
+
+    /// Rows of a month the chunk seldom meets wait in buffers of their own
+    /// size, not in the room reserved for a thousand rows.
+    #[test]
+    fn a_months_few_rows_keep_no_room_for_more() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../testdata/gdelt2-20161013151500-head50.csv"
+        );
+        let text = std::fs::read_to_string(path).expect("the shipped excerpt");
+        let lines: Vec<&str> = text.lines().collect();
+        // The excerpt's rows, and one of them moved to another month.
+        let mut moved: Vec<String> = lines[0].split('\t').map(str::to_string).collect();
+        moved[1] = "20150115".into();
+        moved[2] = "201501".into();
+        moved[3] = "2015".into();
+        moved[4] = "2015.0411".into();
+        let chunk = format!("{}\n{}\n", lines.join("\n"), moved.join("\t"));
+        let p = parse_chunk(
+            Format::Gdelt2,
+            chunk.as_bytes(),
+            1,
+            51,
+            1,
+            &Widths::default(),
+        )
+        .expect("parsed");
+        assert_eq!(p.rows_written, 51);
+        let lone = p.batches.get(&(2015, 1)).expect("the moved row's month");
+        assert_eq!(lone.num_rows(), 1);
+        let held: usize = lone
+            .columns()
+            .iter()
+            .map(|c| c.get_buffer_memory_size())
+            .sum();
+        assert!(held < 8 * 1024, "{held} bytes held for one row");
     }
 
     #[test]

@@ -173,6 +173,20 @@ struct Partition {
 }
 
 impl Partition {
+    /// Joins the queued rows into one batch when they are fewer than
+    /// [`START`]: rows of a month the input seldom meets arrive a few at a
+    /// time, and one batch is encoded in one job.
+    fn join_small(&mut self) -> Result<(), Error> {
+        if self.queue.len() < 2 || self.queue_rows >= START {
+            return Ok(());
+        }
+        let one = concat_batches(&schema::parsed(), &self.queue)
+            .map_err(|e| Error::Internal(e.to_string()))?;
+        self.queue.clear();
+        self.queue.push_back(one);
+        Ok(())
+    }
+
     /// An estimate of the memory this partition holds until its open row
     /// group is closed. It counts rows, not the writers' own report, so that
     /// where the budget ends row groups depends on the input alone and not on
@@ -209,6 +223,11 @@ pub(crate) const FILE_GROUPS: usize = 64;
 /// months: those partitions are encoded in one go at the end, or when the
 /// budget calls for it.
 const START: usize = 8 * 1024;
+
+/// Batches a partition not started keeps before it joins them into one.
+/// Each costs the metadata of its arrays; joining them on each batch would
+/// copy the waiting rows again and again.
+const WAITING_BATCHES: usize = 16;
 
 /// Memory of a partition's open column writers before their rows. Measured
 /// with the Arrow writer's column writers: 8-10 MB after their first few
@@ -477,18 +496,13 @@ impl Coordinator<'_> {
                 part.queue_rows += batch.num_rows();
                 part.queued += batch.num_rows() as u64;
                 part.queue.push_back(batch);
-                if matches!(part.columns, Columns::NotStarted) && part.queue_rows < START {
-                    // Rows that wait may wait long: keep them in one batch of
-                    // their own size, not in the parser's larger buffers.
-                    match concat_batches(&schema::parsed(), &part.queue) {
-                        Ok(one) => {
-                            part.queue.clear();
-                            part.queue.push_back(one);
-                        }
-                        Err(e) => {
-                            return self.fail(Error::Internal(e.to_string()));
-                        }
-                    }
+                // Rows that wait may wait long: keep them in a few batches,
+                // not in one for each chunk that met their month.
+                if matches!(part.columns, Columns::NotStarted)
+                    && part.queue.len() >= WAITING_BATCHES
+                    && let Err(e) = part.join_small()
+                {
+                    return self.fail(e);
                 }
             }
             self.pump((y, m), spawn);
@@ -524,6 +538,10 @@ impl Coordinator<'_> {
                 if wait && !(ending && part.queue_rows > 0 && live < self.threads) {
                     part.columns = Columns::NotStarted;
                     return;
+                }
+                if let Err(e) = part.join_small() {
+                    part.columns = Columns::NotStarted;
+                    return self.fail(e);
                 }
                 column_encoders(part.file.writer.schema_descr(), part.file.format)
             }
