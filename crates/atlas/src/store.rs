@@ -2,9 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
+use detente_core::digest::Sha256;
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
-use sha2::{Digest, Sha256};
 
 use crate::bundled;
 use crate::curated::{self, Batch, Known};
@@ -92,13 +92,13 @@ impl Atlas {
     /// bundled facts are replaced in one transaction.
     fn bundle_fingerprint() -> String {
         let mut h = Sha256::new();
-        h.update(schema::VERSION.to_le_bytes());
+        h.update(&schema::VERSION.to_le_bytes());
         for f in bundled::FILES {
             h.update(f.name.as_bytes());
             h.update(f.text.as_bytes());
         }
         h.update(detente_core::reference::states_text().as_bytes());
-        format!("{:x}", h.finalize())
+        h.hex()
     }
 
     fn refresh_bundled(&mut self) -> Result<()> {

@@ -20,6 +20,7 @@
 
 pub mod cameo;
 mod date;
+pub mod digest;
 mod error;
 mod interval;
 pub mod reference;

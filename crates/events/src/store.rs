@@ -24,10 +24,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
+use detente_core::digest::Sha256;
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 use crate::input::{Chunker, with_reader};
@@ -613,7 +613,7 @@ impl EventStore {
             let digest = Arc::try_unwrap(h)
                 .ok()
                 .and_then(|m| m.into_inner().ok())
-                .map(|h| format!("{:x}", h.finalize()));
+                .map(Sha256::hex);
             sha = match digest {
                 Some(d) => Some(d),
                 None => Some(sha256_of(path)?),
@@ -844,7 +844,7 @@ fn sha256_of(path: &Path) -> Result<String> {
         path: path.to_path_buf(),
         source,
     })?;
-    Ok(format!("{:x}", h.finalize()))
+    Ok(h.hex())
 }
 
 fn sync_dir(dir: &Path) {

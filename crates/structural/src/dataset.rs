@@ -7,8 +7,8 @@ use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use detente_core::digest::sha256_hex;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 
@@ -538,10 +538,7 @@ fn raw(dataset: Dataset, origin: String, stored: &[u8]) -> Result<RawFile> {
     } else {
         stored.to_vec()
     };
-    let sha256 = Sha256::digest(&bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let sha256 = sha256_hex(&bytes);
     Ok(RawFile {
         dataset,
         origin,
