@@ -1218,15 +1218,20 @@ mod tests {
 
     use super::*;
 
-    /// Three real GDELT 2.0 rows, the second made to fail at one of its last
-    /// fields, after most of its columns were written.
-    #[test]
-    fn a_row_failing_late_is_taken_back_from_every_column() {
+    /// The shipped excerpt of 50 real GDELT 2.0 rows.
+    fn excerpt() -> String {
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/../../testdata/gdelt2-20161013151500-head50.csv"
         );
-        let text = std::fs::read_to_string(path).expect("the shipped excerpt");
+        std::fs::read_to_string(path).expect("the shipped excerpt")
+    }
+
+    /// Three real GDELT 2.0 rows, the second made to fail at one of its last
+    /// fields, after most of its columns were written.
+    #[test]
+    fn a_row_failing_late_is_taken_back_from_every_column() {
+        let text = excerpt();
         let lines: Vec<&str> = text.lines().take(3).collect();
         let mut bad: Vec<&str> = lines[1].split('\t').collect();
         assert_eq!(bad.len(), 61);
@@ -1365,11 +1370,7 @@ mod tests {
     /// reserve that much for each of its rows.
     #[test]
     fn a_long_field_does_not_size_the_next_chunk_beyond_its_bytes() {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../testdata/gdelt2-20161013151500-head50.csv"
-        );
-        let text = std::fs::read_to_string(path).expect("the shipped excerpt");
+        let text = excerpt();
         let first = text.lines().next().expect("a line");
         let mut long: Vec<String> = first.split('\t').map(str::to_string).collect();
         long[60] = format!("https://example.org/{}", "a".repeat(4 << 20));
@@ -1393,11 +1394,7 @@ mod tests {
     /// size, not in the room reserved for a thousand rows.
     #[test]
     fn a_months_few_rows_keep_no_room_for_more() {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../testdata/gdelt2-20161013151500-head50.csv"
-        );
-        let text = std::fs::read_to_string(path).expect("the shipped excerpt");
+        let text = excerpt();
         let lines: Vec<&str> = text.lines().collect();
         // The excerpt's rows, and one of them moved to another month.
         let mut moved: Vec<String> = lines[0].split('\t').map(str::to_string).collect();
