@@ -64,24 +64,41 @@ fn pack(b: &[u8]) -> Option<Packed> {
 
 /// A packed code as a number that sorts as the codes do (bytes big-endian,
 /// zero padded; NULL first).
+/// The code's bytes sit in the low bytes, first byte lowest, so with the
+/// count byte cleared, swapping the bytes puts the first byte highest.
 fn lexical(v: Packed) -> u64 {
-    if v == 0 {
-        return 0;
-    }
-    let n = (v >> 56) as usize - 1;
-    (0..n).fold(0u64, |acc, i| {
-        acc | (((v >> (8 * i)) & 0xff) << (8 * (7 - i)))
-    })
+    (v & ((1 << 56) - 1)).swap_bytes()
 }
 
-fn unpack(v: Packed) -> Option<String> {
+/// A packed code's bytes and their count, unpacked without allocating.
+struct Unpacked([u8; 8], usize);
+
+impl Unpacked {
+    fn text(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(self.0.get(..self.1).unwrap_or_default())
+    }
+}
+
+fn unpack(v: Packed) -> Option<Unpacked> {
     if v == 0 {
         return None;
     }
-    let n = (v >> 56) as usize - 1;
-    let bytes: Vec<u8> = (0..n).map(|i| (v >> (8 * i)) as u8).collect();
-    Some(String::from_utf8_lossy(&bytes).into_owned())
+    Some(Unpacked(v.to_le_bytes(), (v >> 56) as usize - 1))
 }
+
+/// Appends a packed code to `b`, or a null.
+fn append_code(b: &mut StringBuilder, v: Packed) {
+    match unpack(v) {
+        Some(u) => b.append_value(u.text()),
+        None => b.append_null(),
+    }
+}
+
+/// CAMEO root codes as the rollup stores them: two digits.
+const ROOT_CODES: [&str; 21] = [
+    "00", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13", "14", "15",
+    "16", "17", "18", "19", "20",
+];
 
 /// The key of a rollup row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -263,13 +280,24 @@ impl Rollup {
     /// The rows, sorted by actor 1 country, actor 2 country, day, root code
     /// and QuadClass.
     pub fn to_batch(&self) -> Result<RecordBatch, arrow::error::ArrowError> {
-        let mut keys: Vec<(&Key, &Sums)> = self.sums.iter().collect();
-        keys.sort_by_key(|(k, _)| (lexical(k.actor1), lexical(k.actor2), k.day, k.root, k.quad));
+        // Each row's sort key is computed once, not at every comparison.
+        let mut keys: Vec<((u64, u64, i32, u8, i8), &Key, &Sums)> = self
+            .sums
+            .iter()
+            .map(|(k, s)| {
+                (
+                    (lexical(k.actor1), lexical(k.actor2), k.day, k.root, k.quad),
+                    k,
+                    s,
+                )
+            })
+            .collect();
+        keys.sort_by(|a, b| a.0.cmp(&b.0));
         let n = keys.len();
         let mut day = Date32Builder::with_capacity(n);
-        let mut a1 = StringBuilder::new();
-        let mut a2 = StringBuilder::new();
-        let mut root = StringBuilder::new();
+        let mut a1 = StringBuilder::with_capacity(n, 3 * n);
+        let mut a2 = StringBuilder::with_capacity(n, 3 * n);
+        let mut root = StringBuilder::with_capacity(n, 2 * n);
         let mut quad = Int8Builder::with_capacity(n);
         let mut events = Int64Builder::with_capacity(n);
         let mut gs = Float64Builder::with_capacity(n);
@@ -278,11 +306,15 @@ impl Rollup {
         let mut tn = Int64Builder::with_capacity(n);
         let mut m = Int64Builder::with_capacity(n);
         let mut a = Int64Builder::with_capacity(n);
-        for (k, s) in keys {
+        for (_, k, s) in keys {
             day.append_value(k.day);
-            a1.append_option(unpack(k.actor1));
-            a2.append_option(unpack(k.actor2));
-            root.append_option((k.root != 0).then(|| format!("{:02}", k.root)));
+            append_code(&mut a1, k.actor1);
+            append_code(&mut a2, k.actor2);
+            match ROOT_CODES.get(usize::from(k.root)) {
+                _ if k.root == 0 => root.append_null(),
+                Some(code) => root.append_value(code),
+                None => root.append_value(format!("{:02}", k.root)),
+            }
             quad.append_option((k.quad != 0).then_some(k.quad));
             events.append_value(s.events);
             gs.append_value(s.goldstein_sum);
@@ -774,10 +806,30 @@ mod tests {
         for c in ["", "R", "RUS", "ABCDEFG"] {
             let p = pack(c.as_bytes()).expect("fits");
             assert_ne!(p, 0, "{c:?} must differ from NULL");
-            assert_eq!(unpack(p).as_deref(), Some(c));
+            assert_eq!(unpack(p).map(|u| u.text().into_owned()).as_deref(), Some(c));
         }
         assert_eq!(pack(b"ABCDEFGH"), None);
-        assert_eq!(unpack(0), None);
+        assert!(unpack(0).is_none());
+    }
+
+    #[test]
+    fn packed_codes_sort_as_their_text_sorts() {
+        let codes = [
+            "A", "AB", "ABC", "ABD", "AC", "B", "RU", "RUS", "RUSGOV", "USA", "USAGOV", "ZZZZZZZ",
+            "\u{7f}", "A\u{1}",
+        ];
+        let mut by_text: Vec<&str> = codes.to_vec();
+        by_text.sort();
+        let mut by_number: Vec<&str> = codes.to_vec();
+        by_number.sort_by_key(|c| lexical(pack(c.as_bytes()).expect("fits")));
+        assert_eq!(by_number, by_text);
+        // NULL, and only NULL or the empty code, sorts first.
+        assert_eq!(lexical(0), 0);
+        assert!(
+            codes
+                .iter()
+                .all(|c| lexical(pack(c.as_bytes()).expect("fits")) > 0)
+        );
     }
 
     /// Rollup rows: (day, actor1, actor2, quad, events, goldstein sum).
