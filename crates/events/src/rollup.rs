@@ -70,6 +70,10 @@ fn lexical(v: Packed) -> u64 {
     (v & ((1 << 56) - 1)).swap_bytes()
 }
 
+/// The order of a rollup's rows: actor1, actor2 (as [`lexical`] gives
+/// them), day, root code, quad class.
+type SortKey = (u64, u64, i32, u8, i8);
+
 /// A packed code's bytes and their count, unpacked without allocating.
 struct Unpacked([u8; 8], usize);
 
@@ -281,7 +285,7 @@ impl Rollup {
     /// and QuadClass.
     pub fn to_batch(&self) -> Result<RecordBatch, arrow::error::ArrowError> {
         // Each row's sort key is computed once, not at every comparison.
-        let mut keys: Vec<((u64, u64, i32, u8, i8), &Key, &Sums)> = self
+        let mut keys: Vec<(SortKey, &Key, &Sums)> = self
             .sums
             .iter()
             .map(|(k, s)| {
@@ -292,7 +296,7 @@ impl Rollup {
                 )
             })
             .collect();
-        keys.sort_by(|a, b| a.0.cmp(&b.0));
+        keys.sort_by_key(|(sort, _, _)| *sort);
         let n = keys.len();
         let mut day = Date32Builder::with_capacity(n);
         let mut a1 = StringBuilder::with_capacity(n, 3 * n);
