@@ -64,6 +64,7 @@ fn pack(b: &[u8]) -> Option<Packed> {
 
 /// A packed code as a number that sorts as the codes do (bytes big-endian,
 /// zero padded; NULL first).
+///
 /// The code's bytes sit in the low bytes, first byte lowest, so with the
 /// count byte cleared, swapping the bytes puts the first byte highest.
 fn lexical(v: Packed) -> u64 {
@@ -314,10 +315,10 @@ impl Rollup {
             day.append_value(k.day);
             append_code(&mut a1, k.actor1);
             append_code(&mut a2, k.actor2);
-            match ROOT_CODES.get(usize::from(k.root)) {
-                _ if k.root == 0 => root.append_null(),
-                Some(code) => root.append_value(code),
-                None => root.append_value(format!("{:02}", k.root)),
+            match (k.root, ROOT_CODES.get(usize::from(k.root))) {
+                (0, _) => root.append_null(),
+                (_, Some(code)) => root.append_value(code),
+                (r, None) => root.append_value(format!("{r:02}")),
             }
             quad.append_option((k.quad != 0).then_some(k.quad));
             events.append_value(s.events);
