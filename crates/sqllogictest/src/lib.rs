@@ -4,7 +4,7 @@
 //! CLI uses.
 #![deny(missing_docs)]
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use detente::analytics::Analytics;
 use detente::arrow::array::Array;
@@ -12,9 +12,15 @@ use detente::arrow::datatypes::DataType;
 use detente::arrow::util::display::array_value_to_string;
 use sqllogictest::{DBOutput, DefaultColumnType};
 
+/// The package's folder as cargo names it at run time (a reused build cache may have moved).
+pub fn manifest_dir() -> PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
+}
+
 /// The repository's `testdata/` folder.
 pub fn testdata() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata")
+    manifest_dir().join("../../testdata")
 }
 
 /// One session over a fresh store.

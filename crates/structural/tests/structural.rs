@@ -12,8 +12,14 @@ use detente_structural::{
     similarity_series, state_years,
 };
 
+/// The package's folder as cargo names it at run time (a reused build cache may have moved).
+fn manifest_dir() -> PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
+}
+
 fn shared() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data")
+    manifest_dir().join("../../../shared/data")
 }
 
 fn text(rel: &str) -> String {

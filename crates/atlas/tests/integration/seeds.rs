@@ -9,6 +9,12 @@ use sha2::{Digest, Sha256};
 
 use super::atlas;
 
+/// The package's folder as cargo names it at run time (a reused build cache may have moved).
+fn manifest_dir() -> PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
+}
+
 const SEEDS: &[&str] = &["000_ae1c223bb303d995.txt", "002_d5b9630160081b01.txt"];
 
 /// The seed texts live in `shared/seeds/` beside the repository (they are the
@@ -16,7 +22,7 @@ const SEEDS: &[&str] = &["000_ae1c223bb303d995.txt", "002_d5b9630160081b01.txt"]
 fn seeds_dir() -> PathBuf {
     std::env::var_os("DETENTE_SEEDS")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seeds"))
+        .unwrap_or_else(|| manifest_dir().join("../../../shared/seeds"))
 }
 
 fn read_seed(name: &str) -> String {

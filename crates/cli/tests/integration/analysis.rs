@@ -6,10 +6,10 @@ use std::path::{Path, PathBuf};
 use insta_cmd::assert_cmd_snapshot;
 use serde_json::Value;
 
-use super::{detente, sql_csv, succeed, with_filters};
+use super::{detente, manifest_dir, sql_csv, succeed, with_filters};
 
 fn shared_events() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/gdelt/v2/events")
+    manifest_dir().join("../../../shared/data/gdelt/v2/events")
 }
 
 /// A store with the nine real 15-minute exports of 2024-10-22 that the shared

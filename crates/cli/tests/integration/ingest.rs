@@ -6,18 +6,14 @@ use std::time::Duration;
 
 use insta_cmd::assert_cmd_snapshot;
 
-use super::{detente, succeed, with_filters};
+use super::{detente, manifest_dir, succeed, with_filters};
 
 fn repo(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .join(rel)
+    manifest_dir().join("../..").join(rel)
 }
 
 fn shared(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data")
-        .join(rel)
+    manifest_dir().join("../../../shared/data").join(rel)
 }
 
 fn copy_into(dir: &Path, from: &Path, name: &str) {

@@ -9,10 +9,16 @@ mod models;
 mod sql;
 mod structural;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use insta_cmd::get_cargo_bin;
+
+/// The package's folder as cargo names it at run time (a reused build cache may have moved).
+pub fn manifest_dir() -> PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
+}
 
 /// The binary, run in `dir` with its store in `dir/store`. Paths in arguments
 /// are relative to `dir`, so snapshots do not depend on where the temp folder

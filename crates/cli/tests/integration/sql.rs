@@ -5,11 +5,10 @@ use std::path::{Path, PathBuf};
 
 use insta_cmd::assert_cmd_snapshot;
 
-use super::{detente, succeed, with_filters};
+use super::{detente, manifest_dir, succeed, with_filters};
 
 fn excerpt() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../testdata/gdelt2-20161013151500-head50.csv")
+    manifest_dir().join("../../testdata/gdelt2-20161013151500-head50.csv")
 }
 
 fn store_with_excerpt(d: &Path) {

@@ -1,11 +1,9 @@
 //! `stateyears`, `dyadyears`, `similarity`, `cite`, `datasets` and the COW
 //! membership shown by `actor`.
 
-use std::path::PathBuf;
-
 use serde_json::Value;
 
-use crate::detente;
+use crate::{detente, manifest_dir};
 
 fn run(d: &std::path::Path, args: &[&str]) -> (i32, String, String) {
     let o = detente(d).args(args).output().unwrap();
@@ -159,7 +157,7 @@ fn bad_years_and_bad_data_folders() {
     // A data folder with a truncated NMC file: the file is named, nothing written.
     let data = d.join("data");
     std::fs::create_dir(&data).unwrap();
-    let shared = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/cow");
+    let shared = manifest_dir().join("../../../shared/data/cow");
     let gz = std::fs::read(shared.join("NMC_5_0.csv.gz")).unwrap();
     std::fs::write(data.join("NMC_5_0.csv.gz"), &gz[..1000]).unwrap();
     for f in ["states2016.csv", "system2016.csv"] {

@@ -9,18 +9,20 @@ use arrow::array::RecordBatch;
 use detente_events::{EventStore, IngestOptions, IngestOutcome, IngestSummary};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
+/// The package's folder as cargo names it at run time (a reused build cache may have moved).
+fn manifest_dir() -> PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
+}
+
 /// The repository's `testdata/` folder.
 pub fn testdata(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../testdata")
-        .join(name)
+    manifest_dir().join("../../testdata").join(name)
 }
 
 /// A file of the shared data sets beside the repository.
 pub fn shared(name: &str) -> PathBuf {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data")
-        .join(name);
+    let p = manifest_dir().join("../../../shared/data").join(name);
     assert!(p.exists(), "shared data missing: {}", p.display());
     p
 }

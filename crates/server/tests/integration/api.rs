@@ -11,12 +11,17 @@ use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
+/// The package's folder as cargo names it at run time (a reused build cache may have moved).
+fn manifest_dir() -> PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
+}
+
 const TOKEN: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
 /// A GDELT 2.0 15-minute export from the shared real data (see its README).
 fn gdelt2_export() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/gdelt/v2/events/20161013151500.export.CSV.gz")
+    manifest_dir().join("../../../shared/data/gdelt/v2/events/20161013151500.export.CSV.gz")
 }
 
 struct Server {
