@@ -24,6 +24,10 @@ use clap::Parser;
 use args::{Cli, RunConfig};
 use commands::Outcome;
 
+/// See the workspace's Cargo.toml for why.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(&cli) {
