@@ -97,7 +97,12 @@ pub fn with_reader<T>(
         hasher,
     };
     match compression {
-        Compression::Plain => f(&mut BufReader::with_capacity(1 << 20, counted), compression),
+        // The chunker reads a chunk at a time straight into its buffer: a
+        // buffer in between would only copy the bytes once more.
+        Compression::Plain => {
+            let mut counted = counted;
+            f(&mut counted, compression)
+        }
         Compression::Gzip => {
             let mut d =
                 flate2::read::MultiGzDecoder::new(BufReader::with_capacity(1 << 20, counted));
@@ -219,26 +224,33 @@ impl<'a> Chunker<'a> {
         self.carry.clear();
         loop {
             if !self.done {
-                let want = self.size as u64;
-                // Room for exactly this read, so the buffer does not double.
-                buf.reserve_exact(self.size);
-                // `read_to_end` under `take` stops at the limit or at the end
-                // of the input, so fewer bytes than asked means the end.
-                let got = (&mut *self.reader)
-                    .take(want)
-                    .read_to_end(&mut buf)
-                    .map_err(|e| match self.compression {
-                        Compression::Plain => Error::Io {
-                            path: self.path.to_path_buf(),
-                            source: e,
-                        },
-                        c => Error::Corrupt {
-                            path: self.path.to_path_buf(),
-                            what: c.name(),
-                            reason: e.to_string(),
-                        },
-                    })?;
-                if (got as u64) < want {
+                // Reads as large as the room left, so that a plain file takes
+                // a few reads a chunk; fewer bytes than asked means the end.
+                let start = buf.len();
+                buf.resize(start + self.size, 0);
+                let mut filled = start;
+                while filled < buf.len() {
+                    match self.reader.read(&mut buf[filled..]) {
+                        Ok(0) => break,
+                        Ok(n) => filled += n,
+                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                        Err(e) => {
+                            return Err(match self.compression {
+                                Compression::Plain => Error::Io {
+                                    path: self.path.to_path_buf(),
+                                    source: e,
+                                },
+                                c => Error::Corrupt {
+                                    path: self.path.to_path_buf(),
+                                    what: c.name(),
+                                    reason: e.to_string(),
+                                },
+                            });
+                        }
+                    }
+                }
+                buf.truncate(filled);
+                if filled < start + self.size {
                     self.done = true;
                 }
             }

@@ -29,6 +29,7 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
+use std::io::BufWriter;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -98,7 +99,7 @@ pub(crate) struct Target<'a> {
 /// A Parquet file being written.
 struct OutFile {
     full: PathBuf,
-    writer: SerializedFileWriter<File>,
+    writer: SerializedFileWriter<BufWriter<File>>,
     /// The writer's file through a second handle on the same open file, for
     /// the [`Syncer`]; `None` when the handle could not be had.
     handle: Option<Arc<File>>,
@@ -128,12 +129,15 @@ impl OutFile {
         let handle = file.try_clone().ok().map(Arc::new);
         // The Arrow writer writes the file's schema, with the Arrow schema in
         // its metadata; the row groups come from the column encoders.
-        let (writer, _) = ArrowWriter::try_new(file, schema::schema(), Some(writer_properties()))
-            .and_then(|w| w.into_serialized_writer())
-            .map_err(|e| Error::Parquet {
-                path: full.clone(),
-                reason: e.to_string(),
-            })?;
+        // Column chunks go out in one write each rather than a few KiB at a time.
+        let buffered = BufWriter::with_capacity(WRITE_BUFFER, file);
+        let (writer, _) =
+            ArrowWriter::try_new(buffered, schema::schema(), Some(writer_properties()))
+                .and_then(|w| w.into_serialized_writer())
+                .map_err(|e| Error::Parquet {
+                    path: full.clone(),
+                    reason: e.to_string(),
+                })?;
         Ok(OutFile {
             full,
             writer,
@@ -153,6 +157,10 @@ impl OutFile {
             path: full.clone(),
             reason: e.to_string(),
         })?;
+        let file = file.into_inner().map_err(|e| Error::Io {
+            path: full.clone(),
+            source: e.into_error(),
+        })?;
         if sync {
             file.sync_all().map_err(|source| Error::Io {
                 path: full.clone(),
@@ -162,6 +170,9 @@ impl OutFile {
         Ok((full, self.rows))
     }
 }
+
+/// Bytes an output file collects before they are written to it.
+const WRITE_BUFFER: usize = 256 << 10;
 
 /// Bytes of row groups a file takes before it is handed to the [`Syncer`].
 const SYNC_BYTES: u64 = 8 << 20;
