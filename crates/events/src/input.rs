@@ -286,6 +286,44 @@ impl<'a> Chunker<'a> {
 mod tests {
     use super::*;
 
+    /// Gives its bytes a few at a time, and is interrupted before each read.
+    struct Trickle<'a> {
+        bytes: &'a [u8],
+        interrupt: bool,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            self.interrupt = !self.interrupt;
+            if self.interrupt {
+                return Err(std::io::ErrorKind::Interrupted.into());
+            }
+            let n = buf.len().min(self.bytes.len()).min(3);
+            buf[..n].copy_from_slice(&self.bytes[..n]);
+            self.bytes = &self.bytes[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn short_and_interrupted_reads_lose_no_byte() {
+        let text = b"first line\nsecond\n\nfourth, the longest line of all\nlast".to_vec();
+        let mut r = Trickle {
+            bytes: &text,
+            interrupt: false,
+        };
+        let mut c = Chunker::new(&mut r, Compression::Plain, Path::new("x"), 8);
+        let mut joined = Vec::new();
+        let mut lines = 0;
+        while let Some(ch) = c.next_chunk().unwrap() {
+            assert_eq!(ch.first_line, lines + 1);
+            lines += ch.lines;
+            joined.extend_from_slice(&ch.bytes);
+        }
+        assert_eq!(joined, text);
+        assert_eq!(lines, 5);
+    }
+
     #[test]
     fn chunks_hold_whole_lines_and_count_them() {
         let text = b"a\nbb\nccc\ndddd\ne".to_vec();
