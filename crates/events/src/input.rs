@@ -91,7 +91,7 @@ pub fn with_reader<T>(
 ) -> Result<T> {
     let compression = sniff(path)?;
     let file = File::open(path).map_err(io(path))?;
-    let counted = Counting {
+    let mut counted = Counting {
         inner: file,
         read,
         hasher,
@@ -99,10 +99,7 @@ pub fn with_reader<T>(
     match compression {
         // The chunker reads a chunk at a time straight into its buffer: a
         // buffer in between would only copy the bytes once more.
-        Compression::Plain => {
-            let mut counted = counted;
-            f(&mut counted, compression)
-        }
+        Compression::Plain => f(&mut counted, compression),
         Compression::Gzip => {
             let mut d =
                 flate2::read::MultiGzDecoder::new(BufReader::with_capacity(1 << 20, counted));
