@@ -10,7 +10,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use arrow::array::{
-    Array, ArrayRef, BinaryArray, BooleanArray, PrimitiveArray, RecordBatch, new_null_array,
+    Array, ArrayRef, BinaryArray, BooleanArray, BooleanBufferBuilder, PrimitiveArray, RecordBatch,
+    new_null_array,
 };
 use arrow::buffer::{BooleanBuffer, Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
 use arrow::datatypes::{
@@ -119,29 +120,35 @@ pub struct Parsed {
     pub days: Option<(NaiveDate, NaiveDate)>,
 }
 
-/// Values of a fixed-width column and whether each is present.
+/// Values of a fixed-width column and the rows without one. Most fields
+/// are seldom empty, so a null is noted by its row instead of a flag for
+/// every row, and a column without nulls needs no bitmap.
 struct Fixed<T> {
     values: Vec<T>,
-    valid: Vec<bool>,
+    /// Rows that hold no value, in order.
+    null_rows: Vec<usize>,
 }
 
 impl<T: Copy + Default> Fixed<T> {
     fn with_capacity(rows: usize) -> Fixed<T> {
         Fixed {
             values: Vec::with_capacity(rows),
-            valid: Vec::with_capacity(rows),
+            null_rows: Vec::new(),
         }
     }
 
     #[inline]
     fn put(&mut self, v: Option<T>) {
+        if v.is_none() {
+            self.null_rows.push(self.values.len());
+        }
         self.values.push(v.unwrap_or_default());
-        self.valid.push(v.is_some());
     }
 
     fn truncate(&mut self, rows: usize) {
         self.values.truncate(rows);
-        self.valid.truncate(rows);
+        let kept = self.null_rows.partition_point(|r| *r < rows);
+        self.null_rows.truncate(kept);
     }
 
     fn shrink(&mut self) {
@@ -149,7 +156,15 @@ impl<T: Copy + Default> Fixed<T> {
     }
 
     fn nulls(&self) -> Option<NullBuffer> {
-        nulls(&self.valid)
+        if self.null_rows.is_empty() {
+            return None;
+        }
+        let mut valid = BooleanBufferBuilder::new(self.values.len());
+        valid.append_n(self.values.len(), true);
+        for r in &self.null_rows {
+            valid.set_bit(*r, false);
+        }
+        Some(NullBuffer::new(valid.finish()))
     }
 
     /// The column as an Arrow array of type `A`, whose values are `T`.
@@ -180,22 +195,10 @@ impl Text {
         }
     }
 
-    /// Appends `s`, or a null for an empty field. `wide`, when given, holds
-    /// `s` at its start and bytes after it: a short field is then copied as
-    /// one fixed-size block, which is cheaper than a copy of its own length,
-    /// and the bytes past it are cut off again.
+    /// Appends `s`, or a null for an empty field.
     #[inline]
-    fn put(&mut self, s: &[u8], wide: Option<&[u8; WIDE]>) {
-        match wide {
-            Some(w) if s.len() <= WIDE => {
-                let end = self.data.len() + s.len();
-                self.data.extend_from_slice(w);
-                self.data.truncate(end);
-            }
-            _ => self.data.extend_from_slice(s),
-        }
-        // Wraps past 2 GiB, which `finish` refuses before any offset is read.
-        self.offsets.push(self.data.len() as i32);
+    fn put(&mut self, s: &[u8]) {
+        put_text(&mut self.data, &mut self.offsets, s, None);
     }
 
     fn truncate(&mut self, rows: usize) {
@@ -210,18 +213,35 @@ impl Text {
         self.data.shrink_to_fit();
     }
 
-    /// Whether each row holds text.
-    fn valid(&self) -> Vec<bool> {
-        self.offsets.windows(2).map(|w| w[1] > w[0]).collect()
+    /// The rows without text, as Arrow's validity bitmap; `None` when every
+    /// row has some.
+    fn nulls(&self) -> Option<NullBuffer> {
+        let o = &self.offsets;
+        let valid = BooleanBuffer::collect_bool(o.len() - 1, |i| o[i + 1] > o[i]);
+        let n = NullBuffer::new(valid);
+        (n.null_count() > 0).then_some(n)
     }
 }
 
 /// Bytes a short text field is copied in.
 const WIDE: usize = 32;
 
-fn nulls(valid: &[bool]) -> Option<NullBuffer> {
-    let n = NullBuffer::new(bitmap(valid));
-    (n.null_count() > 0).then_some(n)
+/// Appends `s` to a text column's bytes and its end to the offsets; an empty
+/// `s` is a null. `wide`, when given, holds `s` at its start and bytes after
+/// it: a short field is then copied as one fixed-size block, which is cheaper
+/// than a copy of its own length, and the bytes past it are cut off again.
+#[inline]
+fn put_text(data: &mut Vec<u8>, offsets: &mut Vec<i32>, s: &[u8], wide: Option<&[u8; WIDE]>) {
+    match wide {
+        Some(w) if s.len() <= WIDE => {
+            let end = data.len() + s.len();
+            data.extend_from_slice(w);
+            data.truncate(end);
+        }
+        _ => data.extend_from_slice(s),
+    }
+    // Wraps past 2 GiB, which `finish` refuses before any offset is read.
+    offsets.push(data.len() as i32);
 }
 
 /// Packs flags into an Arrow bitmap (first flag in the lowest bit), eight
@@ -312,7 +332,7 @@ impl Column {
                 if i32::try_from(c.data.len()).is_err() {
                     return Err("a text column of the chunk holds more than 2 GiB".into());
                 }
-                let n = nulls(&c.valid());
+                let n = c.nulls();
                 // The offsets start at 0 and only rise.
                 let offsets = OffsetBuffer::new(ScalarBuffer::from(c.offsets));
                 Arc::new(
@@ -448,7 +468,19 @@ struct Partition {
     rows: usize,
     /// A column written as the wrong type, which would be a parser bug.
     misuse: Option<usize>,
+    /// Kept rows whose text fields are still to be copied into their
+    /// columns, [`PENDING_STRIDE`] numbers each: where the line starts in
+    /// the chunk, its field count, and where its fields end (see [`Tabs`]).
+    pending: Vec<u32>,
 }
+
+/// Numbers a pending row takes in [`Partition::pending`].
+const PENDING_STRIDE: usize = 2 + MAX_FIELDS;
+
+/// Rows whose text waits before it is copied, column by column: few enough
+/// that their lines and bounds stay in the core's cache while each column
+/// reads them again.
+const PENDING_ROWS: usize = 512;
 
 impl Partition {
     /// Columns sized for `rows` rows, so that they do not grow row by row;
@@ -477,21 +509,65 @@ impl Partition {
             cols,
             rows: 0,
             misuse: None,
+            pending: Vec::new(),
         }
+    }
+
+    /// Notes the text fields of the row just kept, which starts at `base` in
+    /// the chunk and splits at `tabs`, for [`copy_text`](Self::copy_text).
+    #[inline]
+    fn defer_text(&mut self, base: u32, tabs: &Tabs) {
+        self.pending.push(base);
+        // At most MAX_FIELDS + 1: `head` kept the row for its field count.
+        self.pending.push(tabs.count as u32);
+        self.pending.extend_from_slice(&tabs.ends);
+    }
+
+    /// Copies the pending rows' text fields into their columns, a column at
+    /// a time: one column's bytes are written in one run, and its length
+    /// and room are checked once a row instead of once a field and column.
+    /// `fields` pairs each text column with the field it is read from.
+    fn copy_text(&mut self, chunk: &[u8], fields: &[(usize, usize)]) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let rows = self.pending.len() / PENDING_STRIDE;
+        for &(c, f) in fields {
+            let Some(Column::Str(t)) = self.cols.get_mut(c) else {
+                self.misuse = Some(c);
+                continue;
+            };
+            // Local vectors, so that their lengths stay in registers while
+            // bytes are written.
+            let (mut data, mut offsets) =
+                (std::mem::take(&mut t.data), std::mem::take(&mut t.offsets));
+            offsets.reserve(rows);
+            for row in self.pending.chunks_exact(PENDING_STRIDE) {
+                let (base, count) = (row[0] as usize, row[1] as usize);
+                let (a, b) = if f < count && f < MAX_FIELDS {
+                    let start = match f.checked_sub(1) {
+                        Some(before) => row[2 + before] as usize + 1,
+                        None => 0,
+                    };
+                    (base + start, base + row[2 + f] as usize)
+                } else {
+                    (0, 0)
+                };
+                let s = chunk.get(a..b).unwrap_or_default();
+                let wide = chunk.get(a..).and_then(|t| t.first_chunk::<WIDE>());
+                put_text(&mut data, &mut offsets, s, wide);
+            }
+            t.data = data;
+            t.offsets = offsets;
+        }
+        self.pending.clear();
     }
 
     /// Text, or a null for an empty field.
     #[inline]
     fn str(&mut self, c: usize, s: &str) {
-        self.field(c, (s.as_bytes(), None));
-    }
-
-    /// A field's text as [`Fields::raw`] gives it, or a null for an empty
-    /// field.
-    #[inline]
-    fn field(&mut self, c: usize, (s, wide): (&[u8], Option<&[u8; WIDE]>)) {
         match self.cols.get_mut(c) {
-            Some(Column::Str(t)) => t.put(s, wide),
+            Some(Column::Str(t)) => t.put(s.as_bytes()),
             _ => self.misuse = Some(c),
         }
     }
@@ -596,6 +672,17 @@ const EXACT_POW10: [f64; 23] = [
     1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 ];
 
+/// Powers of ten up to the largest a `u64` holds.
+const POW10: [u64; 20] = {
+    let mut p = [1u64; 20];
+    let mut i = 1;
+    while i < 20 {
+        p[i] = p[i - 1] * 10;
+        i += 1;
+    }
+    p
+};
+
 /// A decimal such as `-2.5316455696` read without the general parser, when
 /// its digits and its power of ten are both exact in an `f64`: then one
 /// division, correctly rounded, gives the same value `str::parse` gives
@@ -606,26 +693,57 @@ fn plain_decimal(s: &[u8]) -> Option<f64> {
         b'-' => (true, &s[1..]),
         _ => (false, s),
     };
-    let (mut m, mut n, mut point, mut scale) = (0u64, 0u32, false, 0usize);
-    for &b in digits {
-        match b {
-            b'0'..=b'9' => {
-                if n == 19 {
-                    return None;
-                }
-                m = m * 10 + u64::from(b - b'0');
-                n += 1;
-                scale += usize::from(point);
-            }
-            b'.' if !point => point = true,
-            _ => return None,
-        }
-    }
-    if n == 0 || m > 1 << 53 {
+    let (whole, fraction) = match digits.iter().position(|b| *b == b'.') {
+        Some(i) => (&digits[..i], &digits[i + 1..]),
+        None => (digits, &digits[digits.len()..]),
+    };
+    let n = whole.len() + fraction.len();
+    if n == 0 || n >= POW10.len() {
         return None;
     }
-    let v = m as f64 / *EXACT_POW10.get(scale)?;
+    // At most 19 digits: below 10^19, which a u64 holds.
+    let m = decimal_digits(whole)? * POW10[fraction.len()] + decimal_digits(fraction)?;
+    if m > 1 << 53 {
+        return None;
+    }
+    let v = m as f64 / *EXACT_POW10.get(fraction.len())?;
     Some(if negative { -v } else { v })
+}
+
+/// The value of at most 19 ASCII digits (none reads as 0), eight at a time;
+/// `None` when any byte is not a digit.
+fn decimal_digits(b: &[u8]) -> Option<u64> {
+    let (eights, rest) = b.as_chunks::<8>();
+    let mut m = 0u64;
+    for e in eights {
+        m = m * POW10[8] + eight_digits(*e)?;
+    }
+    if !rest.is_empty() {
+        // Zeros in front leave the value as it is.
+        let mut e = [b'0'; 8];
+        e[8 - rest.len()..].copy_from_slice(rest);
+        m = m * POW10[rest.len()] + eight_digits(e)?;
+    }
+    Some(m)
+}
+
+/// Eight ASCII digits, the first the most significant, in a few multiplies
+/// of the whole word; `None` when any byte is not a digit.
+#[inline]
+fn eight_digits(b: [u8; 8]) -> Option<u64> {
+    const HIGH: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+    let v = u64::from_le_bytes(b);
+    // A digit's high half is 3, and stays 3 when 6 is added: 0x30..=0x39.
+    // Adding 6 carries into the next byte only from a byte that fails the first test.
+    let digits = (v & HIGH) | ((v.wrapping_add(0x0606_0606_0606_0606) & HIGH) >> 4);
+    if digits != 0x3333_3333_3333_3333 {
+        return None;
+    }
+    // Pairs of digits, then fours, then all eight (the first byte is the
+    // most significant digit).
+    let v = ((v & 0x0F0F_0F0F_0F0F_0F0F).wrapping_mul(10 << 8 | 1)) >> 8;
+    let v = ((v & 0x00FF_00FF_00FF_00FF).wrapping_mul(100 << 16 | 1)) >> 16;
+    Some(((v & 0x0000_FFFF_0000_FFFF).wrapping_mul(10_000 << 32 | 1)) >> 32)
 }
 
 fn small(field: &'static str, s: &str, lo: i8, hi: i8) -> Result<Option<i8>, Fail> {
@@ -816,7 +934,19 @@ pub fn parse_chunk(
     ingest_id: i64,
     widths: &Widths,
 ) -> Result<Parsed, String> {
+    if u32::try_from(chunk.len()).is_err() {
+        return Err(format!(
+            "a chunk of {} bytes: lines must be shorter than 4 GiB",
+            chunk.len()
+        ));
+    }
     let mut out = Parsed::default();
+    // GDELT's text fields are copied into their columns a block of rows at
+    // a time; ICEWS's are written row by row, as most are rewritten.
+    let text_fields = match format {
+        Format::Gdelt1 | Format::Gdelt2 => gdelt_text(format),
+        Format::Icews => Vec::new(),
+    };
     // Partitions in the order the chunk first meets them; rows mostly follow
     // the row before into the same one.
     let mut parts: Vec<((i32, u32), Partition)> = Vec::new();
@@ -884,7 +1014,6 @@ pub fn parse_chunk(
         split_tabs(text.as_bytes(), &mut tabs);
         let fields = Fields {
             line: text,
-            tail: &chunk[a..],
             tabs: &tabs,
         };
         let (id, day) = match head(format, &fields, &mut recent) {
@@ -930,6 +1059,13 @@ pub fn parse_chunk(
             }
         };
         part.keep();
+        if !text_fields.is_empty() {
+            // `a` lies in the chunk, which is shorter than 4 GiB.
+            part.defer_text(a as u32, &tabs);
+            if part.pending.len() >= PENDING_ROWS * PENDING_STRIDE {
+                part.copy_text(chunk, &text_fields);
+            }
+        }
         if !listed {
             *out.flagged.entry("unlisted_cameo_code".into()).or_default() += 1;
         }
@@ -944,6 +1080,9 @@ pub fn parse_chunk(
             Some((a, b)) => (a.min(day), b.max(day)),
         });
         out.rows_written += 1;
+    }
+    for (_, p) in &mut parts {
+        p.copy_text(chunk, &text_fields);
     }
     if let Some((_, first)) = parts.first() {
         widths.learn(first);
@@ -962,7 +1101,9 @@ const MAX_FIELDS: usize = 64;
 
 /// Where each field of a line ends: at a tab, and the last at the line's end.
 struct Tabs {
-    ends: [usize; MAX_FIELDS],
+    /// Positions in the line, which is shorter than 4 GiB (see
+    /// [`parse_chunk`]).
+    ends: [u32; MAX_FIELDS],
     count: usize,
 }
 
@@ -983,10 +1124,10 @@ impl Tabs {
             return (0, 0);
         }
         let start = match i.checked_sub(1) {
-            Some(before) => self.ends[before] + 1,
+            Some(before) => self.ends[before] as usize + 1,
             None => 0,
         };
-        (start, self.ends[i])
+        (start, self.ends[i] as usize)
     }
 }
 
@@ -994,8 +1135,6 @@ impl Tabs {
 struct Fields<'a, 'b> {
     /// The line's text.
     line: &'a str,
-    /// The line's bytes and those after it in its chunk.
-    tail: &'a [u8],
     tabs: &'b Tabs,
 }
 
@@ -1010,14 +1149,6 @@ impl<'a> Fields<'a, '_> {
         // Tabs are ASCII, so the bounds of a field fall between characters.
         self.line.get(a..b).unwrap_or_default()
     }
-
-    /// Field `i`'s bytes, and the [`WIDE`] bytes from its start when the
-    /// chunk holds that many (see [`Text::put`]); empty past the last field.
-    fn raw(&self, i: usize) -> (&'a [u8], Option<&'a [u8; WIDE]>) {
-        let (a, b) = self.tabs.bounds(i);
-        let bytes = self.tail.get(a..b).unwrap_or_default();
-        (bytes, self.tail.get(a..).and_then(|t| t.first_chunk()))
-    }
 }
 
 /// Finds where a line's fields end, 64 bytes at a time: fields average a
@@ -1027,7 +1158,8 @@ fn split_tabs(line: &[u8], tabs: &mut Tabs) {
     let mut n = 0;
     let mut note = |base: usize, mut mask: u64| {
         while mask != 0 {
-            tabs.ends[n % MAX_FIELDS] = base + mask.trailing_zeros() as usize;
+            // Lines are shorter than 4 GiB (see `parse_chunk`).
+            tabs.ends[n % MAX_FIELDS] = (base + mask.trailing_zeros() as usize) as u32;
             n += 1;
             mask &= mask - 1;
         }
@@ -1040,7 +1172,7 @@ fn split_tabs(line: &[u8], tabs: &mut Tabs) {
     let mut last = [0u8; 64];
     last[..rest.len()].copy_from_slice(rest);
     note(line.len() - rest.len(), tab_mask(&last));
-    tabs.ends[n % MAX_FIELDS] = line.len();
+    tabs.ends[n % MAX_FIELDS] = line.len() as u32;
     tabs.count = n + 1;
 }
 
@@ -1087,7 +1219,50 @@ fn head<'a>(
 /// Whether the row's event code is listed, and when the row was added.
 type Row = (bool, Option<i64>);
 
-/// Writes the rest of a GDELT row (after [`head`]).
+/// Where GDELT's geography blocks lie: the number of fields in a block
+/// (GDELT 1.0 has no ADM2 code), and each block's column and first field.
+fn geo_blocks(format: Format) -> (usize, [(usize, usize); 3]) {
+    let block = if format == Format::Gdelt1 { 7 } else { 8 };
+    (
+        block,
+        [
+            (col::A1G_TYPE, 35),
+            (col::A2G_TYPE, 35 + block),
+            (col::AG_TYPE, 35 + 2 * block),
+        ],
+    )
+}
+
+/// GDELT's text columns, each with the field it is read from, as
+/// [`Partition::copy_text`] takes them. The fields between are read by
+/// [`gdelt_row`].
+fn gdelt_text(format: Format) -> Vec<(usize, usize)> {
+    let mut text = Vec::new();
+    for i in 0..10 {
+        text.push((col::A1_CODE + i, 5 + i));
+        text.push((col::A2_CODE + i, 15 + i));
+    }
+    text.extend([
+        (col::EVENT_CODE, 26),
+        (col::EVENT_BASE, 27),
+        (col::EVENT_ROOT, 28),
+    ]);
+    let (block, geo) = geo_blocks(format);
+    for (g, k) in geo {
+        // Type, full name, country, ADM1, [ADM2,] lat, long, feature id.
+        text.extend([(g + 1, k + 1), (g + 2, k + 2), (g + 3, k + 3)]);
+        if block == 8 {
+            text.push((g + 4, k + 4));
+        }
+        text.push((g + 7, k + block - 1));
+    }
+    // GDELT 1.0's historical rows have no SOURCEURL: a null.
+    text.push((col::SOURCE_URL, 35 + 3 * block + 1));
+    text
+}
+
+/// Reads and writes the rest of a GDELT row (after [`head`]) but its text,
+/// which [`gdelt_text`] places.
 fn gdelt_row<'a>(
     format: Format,
     f: &Fields<'a, '_>,
@@ -1095,10 +1270,6 @@ fn gdelt_row<'a>(
     recent: &mut Recent<'a>,
 ) -> Result<Row, Fail> {
     p.f64(col::FRACTION_DATE, float("fraction_date", f.str(4), None)?);
-    for i in 0..10 {
-        p.field(col::A1_CODE + i, f.raw(5 + i));
-        p.field(col::A2_CODE + i, f.raw(15 + i));
-    }
     let is_root = match f.str(25) {
         "1" => Some(true),
         "0" => Some(false),
@@ -1107,9 +1278,6 @@ fn gdelt_row<'a>(
     };
     p.bool(col::IS_ROOT, is_root);
     let listed = cameo_codes(f.str(26), f.str(27), f.str(28))?;
-    p.field(col::EVENT_CODE, f.raw(26));
-    p.field(col::EVENT_BASE, f.raw(27));
-    p.field(col::EVENT_ROOT, f.raw(28));
     p.i8(col::QUAD_CLASS, small("quad_class", f.str(29), 1, 4)?);
     p.f64(
         col::GOLDSTEIN,
@@ -1122,38 +1290,18 @@ fn gdelt_row<'a>(
         col::AVG_TONE,
         float("avg_tone", f.str(34), Some((-100.0, 100.0)))?,
     );
-    let (block, adm2) = if format == Format::Gdelt1 {
-        (7, false)
-    } else {
-        (8, true)
-    };
-    for (g, base) in [
-        (col::A1G_TYPE, 35),
-        (col::A2G_TYPE, 35 + block),
-        (col::AG_TYPE, 35 + 2 * block),
-    ] {
-        let mut k = base;
+    let (block, geo) = geo_blocks(format);
+    for (g, k) in geo {
         p.i8(g, small("geo_type", f.str(k), 0, 5)?);
-        p.field(g + 1, f.raw(k + 1));
-        p.field(g + 2, f.raw(k + 2));
-        p.field(g + 3, f.raw(k + 3));
-        k += 4;
-        if adm2 {
-            p.field(g + 4, f.raw(k));
-            k += 1;
-        }
-        p.f64(g + 5, float("geo_lat", f.str(k), Some((-90.0, 90.0)))?);
+        let lat = k + block - 3;
+        p.f64(g + 5, float("geo_lat", f.str(lat), Some((-90.0, 90.0)))?);
         p.f64(
             g + 6,
-            float("geo_long", f.str(k + 1), Some((-180.0, 180.0)))?,
+            float("geo_long", f.str(lat + 1), Some((-180.0, 180.0)))?,
         );
-        p.field(g + 7, f.raw(k + 2));
     }
-    let tail = 35 + 3 * block;
-    let added = recent.added(f.str(tail))?;
+    let added = recent.added(f.str(35 + 3 * block))?;
     p.ts(col::DATE_ADDED, Some(added));
-    // GDELT 1.0's historical rows have no SOURCEURL: a null.
-    p.field(col::SOURCE_URL, f.raw(tail + 1));
     p.bool(col::CAMEO_LISTED, Some(listed));
     Ok((listed, Some(added)))
 }
@@ -1317,7 +1465,6 @@ mod tests {
             assert_eq!(tabs.count, want.len(), "{line:?}");
             let fields = Fields {
                 line: &line,
-                tail: line.as_bytes(),
                 tabs: &tabs,
             };
             let got: Vec<&str> = (0..want.len()).map(|i| fields.str(i)).collect();
@@ -1434,7 +1581,22 @@ mod tests {
                     .iter()
                     .any(|f| !f)
                     .then(|| NullBuffer::from(&flags[..]));
-                assert_eq!(nulls(&flags), want, "{len} {p}");
+                let mut fixed = Fixed::with_capacity(0);
+                let mut text = Text::with_capacity(0, 0);
+                for (i, f) in flags.iter().enumerate() {
+                    fixed.put(f.then_some(i as i64));
+                    text.put(if *f { b"x" } else { b"" });
+                }
+                assert_eq!(fixed.nulls(), want, "{len} {p}");
+                assert_eq!(text.nulls(), want, "{len} {p}");
+                // Taking rows back takes back their nulls.
+                let half = len / 2;
+                fixed.truncate(half);
+                let want = flags[..half]
+                    .iter()
+                    .any(|f| !f)
+                    .then(|| NullBuffer::from(&flags[..half]));
+                assert_eq!(fixed.nulls(), want, "{len} {p} truncated");
             }
         }
     }
@@ -1477,7 +1639,24 @@ mod tests {
             assert_eq!(got.to_bits(), want.to_bits(), "{s}");
         }
         for s in [
-            "", "-", ".", "1.2.3", "1e5", "+1", "inf", "NaN", "1_0", "12a",
+            "",
+            "-",
+            ".",
+            "1.2.3",
+            "1e5",
+            "+1",
+            "inf",
+            "NaN",
+            "1_0",
+            "12a",
+            // Bytes beside the digits, at each place of an eight-byte word.
+            "1234567:",
+            "/2345678",
+            "12345678.123456/",
+            "1.23456789012345@",
+            "123\u{7f}",
+            "12 4",
+            "12\u{e9}",
         ] {
             assert_eq!(plain_decimal(s.as_bytes()), None, "{s}");
         }
