@@ -477,6 +477,10 @@ struct Partition {
 /// Numbers a pending row takes in [`Partition::pending`].
 const PENDING_STRIDE: usize = 2 + MAX_FIELDS;
 
+/// Zeroed bytes a text column grows by at a time in
+/// [`Partition::copy_text`].
+const TEXT_SLACK: usize = 4096;
+
 /// Rows whose text waits before it is copied, column by column: few enough
 /// that their lines and bounds stay in the core's cache while each column
 /// reads them again.
@@ -525,8 +529,8 @@ impl Partition {
 
     /// Copies the pending rows' text fields into their columns, a column at
     /// a time: one column's bytes are written in one run, and its length
-    /// and room are checked once a row instead of once a field and column.
-    /// `fields` pairs each text column with the field it is read from.
+    /// lives in a register instead of in the vector. `fields` pairs each
+    /// text column with the field it is read from.
     fn copy_text(&mut self, chunk: &[u8], fields: &[(usize, usize)]) {
         if self.pending.is_empty() {
             return;
@@ -537,28 +541,45 @@ impl Partition {
                 self.misuse = Some(c);
                 continue;
             };
-            // Local vectors, so that their lengths stay in registers while
-            // bytes are written.
-            let (mut data, mut offsets) =
-                (std::mem::take(&mut t.data), std::mem::take(&mut t.offsets));
-            offsets.reserve(rows);
-            for row in self.pending.chunks_exact(PENDING_STRIDE) {
+            if f >= MAX_FIELDS {
+                self.misuse = Some(c);
+                continue;
+            }
+            let first = t.offsets.len();
+            t.offsets.resize(first + rows, 0);
+            // The bytes written so far; `t.data` runs ahead of them, zeroed,
+            // so that a short field is one block copy into room already there.
+            let mut len = t.data.len();
+            let rows_ends = self.pending.chunks_exact(PENDING_STRIDE);
+            for (row, end) in rows_ends.zip(&mut t.offsets[first..]) {
                 let (base, count) = (row[0] as usize, row[1] as usize);
-                let (a, b) = if f < count && f < MAX_FIELDS {
-                    let start = match f.checked_sub(1) {
-                        Some(before) => row[2 + before] as usize + 1,
-                        None => 0,
-                    };
-                    (base + start, base + row[2 + f] as usize)
-                } else {
-                    (0, 0)
+                let (a, b) = match f {
+                    _ if f >= count => (0, 0),
+                    0 => (base, base + row[2] as usize),
+                    _ => (base + row[1 + f] as usize + 1, base + row[2 + f] as usize),
                 };
                 let s = chunk.get(a..b).unwrap_or_default();
-                let wide = chunk.get(a..).and_then(|t| t.first_chunk::<WIDE>());
-                put_text(&mut data, &mut offsets, s, wide);
+                match chunk.get(a..).and_then(|t| t.first_chunk::<WIDE>()) {
+                    Some(w) if s.len() <= WIDE => {
+                        if t.data.len() < len + WIDE {
+                            // Within the room reserved, while there is some.
+                            let room = (len + WIDE + TEXT_SLACK).min(t.data.capacity());
+                            t.data.resize(room.max(len + WIDE), 0);
+                        }
+                        if let Some(room) = t.data.get_mut(len..len + WIDE) {
+                            room.copy_from_slice(w);
+                        }
+                    }
+                    _ => {
+                        t.data.truncate(len);
+                        t.data.extend_from_slice(s);
+                    }
+                }
+                len += s.len();
+                // Wraps past 2 GiB, which `finish` refuses before any offset is read.
+                *end = len as i32;
             }
-            t.data = data;
-            t.offsets = offsets;
+            t.data.truncate(len);
         }
         self.pending.clear();
     }
@@ -1444,6 +1465,126 @@ mod tests {
                 .null_count(),
             2
         );
+    }
+
+    /// GDELT's fields in file order, by the column each is kept in; `adm2`
+    /// for GDELT 2.0's ADM2 codes.
+    fn gdelt_fields(adm2: bool) -> Vec<String> {
+        let mut names = vec![
+            "global_event_id",
+            "day",
+            "month_year",
+            "year",
+            "fraction_date",
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect::<Vec<_>>();
+        for a in ["actor1", "actor2"] {
+            for f in [
+                "code",
+                "name",
+                "country_code",
+                "known_group_code",
+                "ethnic_code",
+                "religion1_code",
+                "religion2_code",
+                "type1_code",
+                "type2_code",
+                "type3_code",
+            ] {
+                names.push(format!("{a}_{f}"));
+            }
+        }
+        for f in [
+            "is_root_event",
+            "event_code",
+            "event_base_code",
+            "event_root_code",
+            "quad_class",
+            "goldstein",
+            "num_mentions",
+            "num_sources",
+            "num_articles",
+            "avg_tone",
+        ] {
+            names.push(f.into());
+        }
+        for g in ["actor1_geo", "actor2_geo", "action_geo"] {
+            for f in ["type", "fullname", "country_code", "adm1_code", "adm2_code"] {
+                if f != "adm2_code" || adm2 {
+                    names.push(format!("{g}_{f}"));
+                }
+            }
+            for f in ["lat", "long", "feature_id"] {
+                names.push(format!("{g}_{f}"));
+            }
+        }
+        names.extend(["date_added".into(), "source_url".into()]);
+        names
+    }
+
+    /// Every text column holds each row's field, over enough rows that the
+    /// text is copied in several blocks, with long fields and short rows.
+    #[test]
+    fn text_columns_hold_each_rows_field_across_blocks() {
+        let gdelt1 = std::env::var_os("CARGO_MANIFEST_DIR")
+            .map_or_else(
+                || env!("CARGO_MANIFEST_DIR").into(),
+                std::path::PathBuf::from,
+            )
+            .join("../../../shared/data/gdelt/v1/excerpts/spark-gdelt-events1.csv");
+        let gdelt1 = std::fs::read_to_string(gdelt1).expect("the shared GDELT 1.0 excerpt");
+        for (format, text) in [(Format::Gdelt2, excerpt()), (Format::Gdelt1, gdelt1)] {
+            let names = gdelt_fields(format == Format::Gdelt2);
+            // A long actor name on every seventh row.
+            let rows: Vec<String> = (0..PENDING_ROWS * 2 + 77)
+                .map(|i| {
+                    let line = text.lines().nth(i % text.lines().count()).expect("a line");
+                    let mut f: Vec<String> = line.split('\t').map(String::from).collect();
+                    if i % 7 == 0 {
+                        f[6] = format!("{} {}", f[6], "WITH A NAME LONGER THAN A BLOCK ".repeat(3));
+                    }
+                    f.join("\t")
+                })
+                .collect();
+            let chunk = rows.join("\n");
+            let p = parse_chunk(
+                format,
+                chunk.as_bytes(),
+                1,
+                rows.len(),
+                1,
+                &Widths::default(),
+            )
+            .expect("parsed");
+            assert_eq!(p.rows_written as usize, rows.len(), "{format:?}");
+            let mut checked = 0;
+            for batch in p.batches.values() {
+                let line = batch.column_by_name("line").expect("line");
+                let line = line.as_any().downcast_ref::<Int64Array>().expect("i64");
+                for (k, name) in names.iter().enumerate() {
+                    // MonthYear and Year are not kept; the count below
+                    // catches a name that is wrong.
+                    let Some(a) = batch.column_by_name(name) else {
+                        continue;
+                    };
+                    let Some(a) = a.as_any().downcast_ref::<BinaryArray>() else {
+                        continue;
+                    };
+                    for (r, got) in a.iter().enumerate() {
+                        let raw = &rows[line.value(r) as usize - 1];
+                        let want = raw.split('\t').nth(k).filter(|s| !s.is_empty());
+                        assert_eq!(got, want.map(str::as_bytes), "{format:?} {name} row {r}");
+                        checked += 1;
+                    }
+                }
+            }
+            // Text fields a row: 20 of actors, 3 event codes, 5 (GDELT 1.0:
+            // 4) for each of 3 places, and the source URL.
+            let per_row = if format == Format::Gdelt2 { 39 } else { 36 };
+            assert_eq!(checked, rows.len() * per_row, "{format:?}");
+        }
     }
 
     #[test]
