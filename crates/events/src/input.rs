@@ -216,14 +216,20 @@ impl<'a> Chunker<'a> {
     /// The next chunk, read into `buf` (whose contents are dropped and whose
     /// allocation is reused), `None` at the end, or the read error.
     pub fn next_chunk_into(&mut self, mut buf: Vec<u8>) -> Result<Option<Chunk>> {
-        buf.clear();
-        buf.extend_from_slice(&self.carry);
+        // The carried bytes, then what is read, overwrite the buffer's old
+        // bytes: only room it never had is zeroed.
+        let mut start = self.carry.len();
+        if buf.len() < start {
+            buf.resize(start, 0);
+        }
+        buf[..start].copy_from_slice(&self.carry);
         self.carry.clear();
         loop {
-            if !self.done {
+            if self.done {
+                buf.truncate(start);
+            } else {
                 // Reads as large as the room left, so that a plain file takes
                 // a few reads a chunk; fewer bytes than asked means the end.
-                let start = buf.len();
                 buf.resize(start + self.size, 0);
                 let mut filled = start;
                 while filled < buf.len() {
@@ -264,7 +270,7 @@ impl<'a> Chunker<'a> {
                     break;
                 }
                 // One line longer than the chunk: keep reading into it.
-                None => continue,
+                None => start = buf.len(),
             }
         }
         let first_line = self.next_line;
@@ -319,6 +325,30 @@ mod tests {
         }
         assert_eq!(joined, text);
         assert_eq!(lines, 5);
+    }
+
+    /// A buffer handed back holds an earlier chunk's bytes, longer or
+    /// shorter than the next; none of them shows in a chunk.
+    #[test]
+    fn reused_buffers_hold_no_old_bytes() {
+        let text = b"first line\nsecond\n\nfourth, the longest line of all\nlast".to_vec();
+        for size in [4, 8, 64] {
+            let mut r = Trickle {
+                bytes: &text,
+                interrupt: false,
+            };
+            let mut c = Chunker::new(&mut r, Compression::Plain, Path::new("x"), size);
+            let (mut joined, mut lines) = (Vec::new(), 0);
+            let mut buf = vec![b'#'; 100];
+            while let Some(ch) = c.next_chunk_into(buf).unwrap() {
+                assert_eq!(ch.first_line, lines + 1, "{size}");
+                lines += ch.lines;
+                joined.extend_from_slice(&ch.bytes);
+                buf = ch.bytes;
+            }
+            assert_eq!(joined, text, "{size}");
+            assert_eq!(lines, 5, "{size}");
+        }
     }
 
     #[test]

@@ -740,10 +740,14 @@ fn decimal_digits(b: &[u8]) -> Option<u64> {
         m = m * POW10[8] + eight_digits(*e)?;
     }
     if !rest.is_empty() {
-        // Zeros in front leave the value as it is.
-        let mut e = [b'0'; 8];
-        e[8 - rest.len()..].copy_from_slice(rest);
-        m = m * POW10[rest.len()] + eight_digits(e)?;
+        // The last digits behind zeros, which leave the value as it is: each
+        // byte goes in at the top of the word and moves down as the next
+        // comes (a copy of a few bytes would be a call).
+        let mut word = u64::from_le_bytes([b'0'; 8]);
+        for &d in rest {
+            word = (word >> 8) | (u64::from(d) << 56);
+        }
+        m = m * POW10[rest.len()] + eight_digits(word.to_le_bytes())?;
     }
     Some(m)
 }
