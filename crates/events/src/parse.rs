@@ -472,14 +472,13 @@ struct Partition {
     /// columns, [`PENDING_STRIDE`] numbers each: where the line starts in
     /// the chunk, its field count, and where its fields end (see [`Tabs`]).
     pending: Vec<u32>,
+    /// Where one column's pending fields lie in the chunk, for
+    /// [`copy_text`](Self::copy_text).
+    spans: Vec<(usize, usize)>,
 }
 
 /// Numbers a pending row takes in [`Partition::pending`].
 const PENDING_STRIDE: usize = 2 + MAX_FIELDS;
-
-/// Zeroed bytes a text column grows by at a time in
-/// [`Partition::copy_text`].
-const TEXT_SLACK: usize = 4096;
 
 /// Rows whose text waits before it is copied, column by column: few enough
 /// that their lines and bounds stay in the core's cache while each column
@@ -514,6 +513,7 @@ impl Partition {
             rows: 0,
             misuse: None,
             pending: Vec::new(),
+            spans: Vec::new(),
         }
     }
 
@@ -528,14 +528,16 @@ impl Partition {
     }
 
     /// Copies the pending rows' text fields into their columns, a column at
-    /// a time: one column's bytes are written in one run, and its length
-    /// lives in a register instead of in the vector. `fields` pairs each
-    /// text column with the field it is read from.
+    /// a time: the column's fields are found and measured first, so that
+    /// its bytes grow once for all of them and each field is then one copy
+    /// into room already there, a short one a block of [`WIDE`] bytes.
+    /// `fields` pairs each text column with the field it is read from.
     fn copy_text(&mut self, chunk: &[u8], fields: &[(usize, usize)]) {
         if self.pending.is_empty() {
             return;
         }
         let rows = self.pending.len() / PENDING_STRIDE;
+        let spans = &mut self.spans;
         for &(c, f) in fields {
             let Some(Column::Str(t)) = self.cols.get_mut(c) else {
                 self.misuse = Some(c);
@@ -545,35 +547,31 @@ impl Partition {
                 self.misuse = Some(c);
                 continue;
             }
-            let first = t.offsets.len();
-            t.offsets.resize(first + rows, 0);
-            // The bytes written so far; `t.data` runs ahead of them, zeroed,
-            // so that a short field is one block copy into room already there.
-            let mut len = t.data.len();
-            let rows_ends = self.pending.chunks_exact(PENDING_STRIDE);
-            for (row, end) in rows_ends.zip(&mut t.offsets[first..]) {
+            spans.clear();
+            let mut bytes = 0;
+            for row in self.pending.chunks_exact(PENDING_STRIDE) {
                 let (base, count) = (row[0] as usize, row[1] as usize);
                 let (a, b) = match f {
                     _ if f >= count => (0, 0),
                     0 => (base, base + row[2] as usize),
                     _ => (base + row[1 + f] as usize + 1, base + row[2 + f] as usize),
                 };
+                bytes += b.saturating_sub(a);
+                spans.push((a, b));
+            }
+            let first = t.offsets.len();
+            t.offsets.resize(first + rows, 0);
+            let mut len = t.data.len();
+            // Room for a block copy past the last field.
+            t.data.resize(len + bytes + WIDE, 0);
+            for (&(a, b), end) in spans.iter().zip(&mut t.offsets[first..]) {
                 let s = chunk.get(a..b).unwrap_or_default();
-                match chunk.get(a..).and_then(|t| t.first_chunk::<WIDE>()) {
-                    Some(w) if s.len() <= WIDE => {
-                        if t.data.len() < len + WIDE {
-                            // Within the room reserved, while there is some.
-                            let room = (len + WIDE + TEXT_SLACK).min(t.data.capacity());
-                            t.data.resize(room.max(len + WIDE), 0);
-                        }
-                        if let Some(room) = t.data.get_mut(len..len + WIDE) {
-                            room.copy_from_slice(w);
-                        }
-                    }
-                    _ => {
-                        t.data.truncate(len);
-                        t.data.extend_from_slice(s);
-                    }
+                let wide = chunk.get(a..).and_then(|t| t.first_chunk::<WIDE>());
+                match (wide, t.data.get_mut(len..len + s.len().max(WIDE))) {
+                    (Some(w), Some(room)) if s.len() <= WIDE => room.copy_from_slice(w),
+                    (_, Some(room)) => room[..s.len()].copy_from_slice(s),
+                    // The fields' bytes and a block fit in the room made.
+                    (_, None) => {}
                 }
                 len += s.len();
                 // Wraps past 2 GiB, which `finish` refuses before any offset is read.
