@@ -619,7 +619,6 @@ const SMALL: usize = 1024;
 /// A column chunk's dictionary: its distinct values in order of first use.
 #[derive(Default)]
 struct Dictionary {
-    /// Fixed-width values: indices into `keys`.
     table: HashTable<u32>,
     hasher: foldhash::fast::FixedState,
     /// Fixed-width values, as bits.
@@ -628,35 +627,14 @@ struct Dictionary {
     /// before it is seen; such values are never hashed. Empty until the
     /// first one comes.
     small: Vec<u32>,
-    /// Text values: the plain-encoded page.
+    /// Text values: the plain-encoded page, and where each value lies in it.
     text: Vec<u8>,
-    /// Text values in the page.
-    texts: u32,
-    /// Text of at most [`SHORT`] bytes, packed (see [`packed_text`]), and its
-    /// index: most event fields are codes of a few letters, and these are
-    /// compared as one number without a look into the page.
-    short: HashTable<(u64, u32)>,
-    /// Longer text: its index, and where it lies in the page.
-    long: HashTable<(u32, u32, u32)>,
-}
-
-/// Text of up to this many bytes is packed into a number with its length.
-const SHORT: usize = 7;
-
-/// Up to [`SHORT`] bytes and their length in one number: the bytes in the
-/// low seven bytes, the length in the top one, so that text that differs in
-/// length or in any byte packs differently.
-#[inline]
-fn packed_text(v: &[u8]) -> u64 {
-    let mut b = [0u8; 8];
-    b[..v.len()].copy_from_slice(v);
-    b[7] = v.len() as u8;
-    u64::from_le_bytes(b)
+    spans: Vec<(u32, u32)>,
 }
 
 impl Dictionary {
     fn len(&self) -> usize {
-        self.keys.len() + self.texts as usize
+        self.keys.len() + self.spans.len()
     }
 
     /// The index of a fixed-width value, added when new.
@@ -695,38 +673,24 @@ impl Dictionary {
     /// The index of a text value, added when new.
     fn bytes(&mut self, v: &[u8]) -> u32 {
         use std::hash::BuildHasher;
-        let (text, texts, hasher) = (&mut self.text, &mut self.texts, &self.hasher);
-        // Indices stay below 2^32 and offsets too: the page stops growing
-        // soon after DICTIONARY_BYTES.
-        let add = |text: &mut Vec<u8>, texts: &mut u32| {
-            text.extend_from_slice(&(v.len() as u32).to_le_bytes());
-            let start = text.len() as u32;
-            text.extend_from_slice(v);
-            *texts += 1;
-            (*texts - 1, start)
-        };
-        if v.len() <= SHORT {
-            let key = packed_text(v);
-            let entry = self.short.entry(
-                hasher.hash_one(key),
-                |e| e.0 == key,
-                |e| hasher.hash_one(e.0),
-            );
-            return entry.or_insert_with(|| (key, add(text, texts).0)).get().1;
-        }
-        let at = |(_, s, l): &(u32, u32, u32)| *s as usize..*s as usize + *l as usize;
-        let entry = self.long.entry(
-            hasher.hash_one(v),
-            |e| same(&text[at(e)], v),
-            |e| hasher.hash_one(&text[at(e)]),
+        let hash = self.hasher.hash_one(v);
+        let (text, spans) = (&mut self.text, &mut self.spans);
+        let at = |(s, l): (u32, u32)| s as usize..s as usize + l as usize;
+        let hasher = &self.hasher;
+        let entry = self.table.entry(
+            hash,
+            |&i| same(&text[at(spans[i as usize])], v),
+            |&i| hasher.hash_one(&text[at(spans[i as usize])]),
         );
-        entry
+        *entry
             .or_insert_with(|| {
-                let (i, start) = add(text, texts);
-                (i, start, v.len() as u32)
+                text.extend_from_slice(&(v.len() as u32).to_le_bytes());
+                let start = text.len() as u32;
+                text.extend_from_slice(v);
+                spans.push((start, v.len() as u32));
+                (spans.len() - 1) as u32
             })
             .get()
-            .0
     }
 
     /// Bytes of the dictionary page before compression.
