@@ -1636,7 +1636,7 @@ mod tests {
             "NaN",
             "1_0",
             "12a",
-            // Bytes beside the digits, at each place of an eight-byte word.
+            // Bytes just below and above the digits, first, last and between.
             "1234567:",
             "/2345678",
             "12345678.123456/",
