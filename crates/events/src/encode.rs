@@ -297,8 +297,24 @@ impl ColumnEncoder {
                 // Offsets of a valid array rise and stay within its data.
                 let value = |i: usize| &data[offsets[i] as usize..offsets[i + 1] as usize];
                 if self.dictionary() {
+                    // Rows of one article follow each other and share much
+                    // of their text (in GDELT 2.0, 35% of source_url values
+                    // and half of actor1_name values equal the row before):
+                    // a value equal to the one before skips the lookup.
                     let (dict, out) = (&mut self.dict, &mut self.indices);
-                    each_index(n, valid, |i| out.push(dict.bytes(value(i))));
+                    let mut last: Option<(&[u8], u32)> = None;
+                    each_index(n, valid, |i| {
+                        let v = value(i);
+                        let k = match last {
+                            Some((lv, lk)) if same(lv, v) => lk,
+                            _ => {
+                                let k = dict.bytes(v);
+                                last = Some((v, k));
+                                k
+                            }
+                        };
+                        out.push(k);
+                    });
                 } else {
                     // Arrow's offsets are i32: a value fits Parquet's u32 length.
                     let plain = &mut self.plain;
@@ -1151,6 +1167,40 @@ mod tests {
         want.extend([(PageType::DATA_PAGE, Encoding::RLE_DICTIONARY)].repeat(full));
         want.push((PageType::DATA_PAGE, Encoding::PLAIN));
         assert_eq!(pages, want);
+    }
+
+    #[test]
+    fn runs_of_one_text_read_back_as_written() {
+        // Runs of one value of uneven length, broken by nulls and by values
+        // that differ from the run's in one byte or in length, across pages.
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        let pool = [
+            Some("USA"),
+            Some("USB"),
+            Some("US"),
+            None,
+            Some("https://example.org/news/2015/02/18/story-1"),
+            Some("https://example.org/news/2015/02/18/story-2"),
+            Some(""),
+        ];
+        let rows = 2 * PAGE_ROWS + 777;
+        let mut values = Vec::with_capacity(rows);
+        while values.len() < rows {
+            let v = pool[rng.random_range(0..pool.len())];
+            let run = rng.random_range(1..6).min(rows - values.len());
+            values.extend(std::iter::repeat_n(v, run));
+        }
+        let names: ArrayRef = Arc::new(StringArray::from_iter(values));
+        let b = batch(&mut rng, rows);
+        let mut columns = b.columns().to_vec();
+        columns[crate::schema::col::A1_NAME] = names.clone();
+        let b = RecordBatch::try_new(schema(), columns).expect("batch");
+        // Sliced at an odd row, so that a write starts inside a run.
+        let file = write(
+            Format::Gdelt2,
+            &[b.slice(0, 1001), b.slice(1001, rows - 1001)],
+        );
+        assert_eq!(read(&file).column(crate::schema::col::A1_NAME), &names);
     }
 
     #[test]
