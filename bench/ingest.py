@@ -73,7 +73,12 @@ def build_input(path, gb):
 
 
 def run(cmd, env=None):
-    """Runs cmd; returns (seconds, peak RSS in bytes)."""
+    """Runs cmd; returns (seconds, peak RSS in bytes).
+
+    Dirty pages of the run before are written out first, untimed: otherwise
+    each tool pays, in CPU and disk, for writing back the one before's output.
+    """
+    os.sync()
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
