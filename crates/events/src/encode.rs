@@ -61,7 +61,11 @@ const DICTIONARY_BYTES: usize = 4 << 20;
 /// zstd level, Parquet's default.
 const ZSTD_LEVEL: i32 = 1;
 
-/// Numbers that hardly repeat: a dictionary would hold nearly every value.
+/// Numbers written plain. avg_tone repeats (19,137 distinct values in the
+/// 129,257 rows of the 91 GDELT 2.0 exports in the shared data), but mostly
+/// along the rows of one article, which zstd finds in plain values: a
+/// dictionary made the output of 2.04 GB of GDELT 2.0 0.5% larger, for no
+/// less time.
 const NO_DICTIONARY: &[&str] = &["avg_tone"];
 
 /// Integers that rise with the line: delta encoding stores them in a few bits
