@@ -14,6 +14,14 @@ pub enum Error {
         /// The cause.
         source: std::io::Error,
     },
+    /// The store folder could not be created or used.
+    #[error("store folder {path}")]
+    Folder {
+        /// The folder.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
     /// A compressed container is truncated or corrupt.
     #[error("{path}: {what} is truncated or corrupt: {reason}")]
     Corrupt {

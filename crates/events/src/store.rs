@@ -233,8 +233,8 @@ impl EventStore {
     /// `events.sqlite` and `events/`), and removes files that no committed
     /// ingest lists (left by an interrupted ingest).
     pub fn open(root: &Path) -> Result<EventStore> {
-        std::fs::create_dir_all(root.join("events")).map_err(|source| Error::Io {
-            path: root.join("events"),
+        std::fs::create_dir_all(root.join("events")).map_err(|source| Error::Folder {
+            path: root.to_path_buf(),
             source,
         })?;
         let mut conn = Connection::open(root.join("events.sqlite"))?;

@@ -256,3 +256,19 @@ fn ingests_wait_for_the_store_lock() {
         assert!(matches!(done, Ok(Ok(true))), "{done:?}");
     });
 }
+
+/// A store folder that cannot be made is named as such, and nothing is made.
+#[test]
+fn a_store_under_a_file_is_refused_naming_the_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("file");
+    std::fs::write(&file, b"not a folder").unwrap();
+    let root = file.join("store");
+    match EventStore::open(&root) {
+        Err(e @ Error::Folder { .. }) => {
+            assert_eq!(e.to_string(), format!("store folder {}", root.display()));
+        }
+        other => panic!("expected a folder error, got {other:?}"),
+    }
+    assert_eq!(std::fs::read(&file).unwrap(), b"not a folder");
+}
