@@ -8,8 +8,9 @@
 //!                                        │
 //!          rows in line order, by (year, month) ──spawn──▶ encode into the partition's
 //!                                        ▲                 column writers, columns in
-//!                                        │                 parallel (pool)
-//!                                        └── a full row group: appended to the file
+//!                                        │                 parallel; a full row group
+//!                                        │                 appended to its file (pool)
+//!                                        └── the writers, or the file after a row group
 //! ```
 //!
 //! The reader may only read into a buffer the coordinator hands back, so the
@@ -80,8 +81,9 @@ pub(crate) enum Event {
 pub(crate) enum Encoded {
     /// Still open for more rows.
     Open(Vec<ColumnEncoder>),
-    /// Closed: a complete row group.
-    Closed(Vec<EncodedChunk>),
+    /// Closed: a complete row group, appended to the partition's file,
+    /// which comes back with it.
+    Closed(Box<OutFile>),
 }
 
 /// What one ingest writes to.
@@ -97,7 +99,7 @@ pub(crate) struct Target<'a> {
 }
 
 /// A Parquet file being written.
-struct OutFile {
+pub(crate) struct OutFile {
     full: PathBuf,
     writer: SerializedFileWriter<BufWriter<File>>,
     /// The writer's file through a second handle on the same open file, for
@@ -236,7 +238,10 @@ impl Syncer {
 
 /// A partition: its file being written and the rows on their way to it.
 struct Partition {
-    file: OutFile,
+    /// The file being written; away with a job that closes a row group.
+    file: Option<OutFile>,
+    /// Its path.
+    path: PathBuf,
     /// Files of this partition before the current one.
     closed_files: usize,
     /// The column writers of the open row group.
@@ -370,12 +375,12 @@ pub(crate) fn coordinate(
     }
     let widths = &Widths::default();
     rayon::in_place_scope(|scope| {
-        let mut spawn = |part: (i32, u32), writers, batch, close| {
+        let mut spawn = |part: (i32, u32), writers, batch, file| {
             let tx = sender.clone();
             scope.spawn(move |_| {
                 // A panic must still report back, or the coordinator would
                 // wait for this job forever.
-                let result = catch_unwind(AssertUnwindSafe(|| encode(writers, batch, close)))
+                let result = catch_unwind(AssertUnwindSafe(|| encode(writers, batch, file)))
                     .unwrap_or_else(|_| {
                         Err(parquet::errors::ParquetError::General(
                             "encoding rows panicked".into(),
@@ -495,14 +500,19 @@ pub(crate) fn coordinate(
     c.finish()
 }
 
-type Spawn<'s> = dyn FnMut((i32, u32), Vec<ColumnEncoder>, Option<RecordBatch>, bool) + 's;
+/// Starts a job that encodes rows into a partition's column writers; given
+/// the partition's file, the job closes them and appends the row group to it.
+type Spawn<'s> =
+    dyn FnMut((i32, u32), Vec<ColumnEncoder>, Option<RecordBatch>, Option<OutFile>) + 's;
 
-/// Encodes a batch into column writers, columns in parallel, and closes them
-/// when asked.
+/// Encodes a batch into column writers, columns in parallel; given a file,
+/// closes them and appends their row group to it. The append is the job's
+/// and not the coordinator's, so that the coordinator, which hands out the
+/// work, does not wait on the file system.
 fn encode(
     mut writers: Vec<ColumnEncoder>,
     batch: Option<RecordBatch>,
-    close: bool,
+    file: Option<OutFile>,
 ) -> parquet::errors::Result<Encoded> {
     if let Some(batch) = batch {
         writers
@@ -510,14 +520,22 @@ fn encode(
             .enumerate()
             .try_for_each(|(i, w)| w.write(batch.column(i)))?;
     }
-    if !close {
+    let Some(mut file) = file else {
         return Ok(Encoded::Open(writers));
-    }
+    };
     let chunks = writers
         .into_par_iter()
         .map(|w| w.close())
-        .collect::<parquet::errors::Result<_>>()?;
-    Ok(Encoded::Closed(chunks))
+        .collect::<parquet::errors::Result<Vec<EncodedChunk>>>()?;
+    let mut rg = file.writer.next_row_group()?;
+    for c in chunks {
+        c.append_to(&mut rg)?;
+    }
+    let meta = rg.close()?;
+    file.unsynced += u64::try_from(meta.compressed_size()).unwrap_or(0);
+    file.rows += meta.num_rows() as u64;
+    file.groups += 1;
+    Ok(Encoded::Closed(Box::new(file)))
 }
 
 struct Coordinator<'a> {
@@ -549,7 +567,7 @@ impl Coordinator<'_> {
         let path = self
             .parts
             .get(&key)
-            .map(|p| p.file.full.clone())
+            .map(|p| p.path.clone())
             .unwrap_or_else(|| self.target.root.to_path_buf());
         self.fail(Error::Parquet {
             path,
@@ -629,7 +647,12 @@ impl Coordinator<'_> {
                     part.columns = Columns::NotStarted;
                     return self.fail(e);
                 }
-                column_encoders(part.file.writer.schema_descr(), part.file.format)
+                // Not started, the partition has no job, and so has its file.
+                let Some(file) = &part.file else {
+                    part.columns = Columns::NotStarted;
+                    return self.fail(Error::Internal("a partition without its file".into()));
+                };
+                column_encoders(file.writer.schema_descr(), file.format)
             }
         };
         if part.cuts.front() == Some(&part.given) {
@@ -637,7 +660,8 @@ impl Coordinator<'_> {
             part.cuts.pop_front();
             if part.group_rows > 0 {
                 self.encoding += 1;
-                return spawn(key, writers, None, true);
+                let file = part.file.take();
+                return spawn(key, writers, None, file);
             }
         }
         if let Some(mut batch) = part.queue.pop_front() {
@@ -661,10 +685,12 @@ impl Coordinator<'_> {
             }
             let close = part.group_rows == ROW_GROUP || at_cut;
             self.encoding += 1;
-            spawn(key, writers, Some(batch), close);
+            let file = if close { part.file.take() } else { None };
+            spawn(key, writers, Some(batch), file);
         } else if ending && part.group_rows > 0 {
             self.encoding += 1;
-            spawn(key, writers, None, true);
+            let file = part.file.take();
+            spawn(key, writers, None, file);
         } else if part.group_rows == 0 {
             // Writers without rows cost memory and, at the end, hold back
             // the months still waiting for writers.
@@ -711,30 +737,19 @@ impl Coordinator<'_> {
             return self.fail(Error::Internal("rows encoded for no partition".into()));
         };
         let mut file_full = false;
-        let appended = result.and_then(|e| match e {
-            Encoded::Open(w) => {
-                part.columns = Columns::Ready(w);
-                Ok(())
-            }
-            Encoded::Closed(chunks) => {
-                let mut rg = part.file.writer.next_row_group()?;
-                for c in chunks {
-                    c.append_to(&mut rg)?;
-                }
-                let meta = rg.close()?;
-                part.file.unsynced += u64::try_from(meta.compressed_size()).unwrap_or(0);
-                if part.file.unsynced >= SYNC_BYTES
-                    && let Some(handle) = &part.file.handle
+        let appended = result.map(|e| match e {
+            Encoded::Open(w) => part.columns = Columns::Ready(w),
+            Encoded::Closed(mut file) => {
+                if file.unsynced >= SYNC_BYTES
+                    && let Some(handle) = &file.handle
                 {
-                    self.syncer.sync(&part.file.full, handle);
-                    part.file.unsynced = 0;
+                    self.syncer.sync(&file.full, handle);
+                    file.unsynced = 0;
                 }
-                part.file.rows += meta.num_rows() as u64;
-                part.file.groups += 1;
                 part.group_rows = 0;
                 part.columns = Columns::NotStarted;
-                file_full = part.file.groups >= file_groups;
-                Ok(())
+                file_full = file.groups >= file_groups;
+                part.file = Some(*file);
             }
         });
         if file_full && let Err(e) = self.next_file(key) {
@@ -768,8 +783,10 @@ impl Coordinator<'_> {
 
     /// Creates the first file of a partition.
     fn open(&mut self, y: i32, m: u32) -> Result<Partition> {
+        let file = self.create(y, m, 0)?;
         Ok(Partition {
-            file: self.create(y, m, 0)?,
+            path: file.full.clone(),
+            file: Some(file),
             closed_files: 0,
             columns: Columns::NotStarted,
             queue: std::collections::VecDeque::new(),
@@ -793,7 +810,10 @@ impl Coordinator<'_> {
             return Ok(());
         };
         part.closed_files = n;
-        let done = std::mem::replace(&mut part.file, next);
+        part.path = next.full.clone();
+        let Some(done) = part.file.replace(next) else {
+            return Err(Error::Internal("a full file went missing".into()));
+        };
         let handle = done.handle.clone();
         // Synced at the end with the others, and before that by the syncer:
         // a sync here would stall the coordinator and with it every encoder.
@@ -821,12 +841,16 @@ impl Coordinator<'_> {
             if part.group_rows > 0 || !part.queue.is_empty() {
                 let e = Error::Internal(format!(
                     "rows of {} were never encoded",
-                    part.file.full.display()
+                    part.path.display()
                 ));
                 return (self.written, Err(e));
             }
-            let empty = part.file.groups == 0;
-            match part.file.close(true) {
+            let Some(file) = part.file else {
+                let e = Error::Internal(format!("{} went missing", part.path.display()));
+                return (self.written, Err(e));
+            };
+            let empty = file.groups == 0;
+            match file.close(true) {
                 // A month whose rows ended with its last file full.
                 Ok((full, _)) if empty => {
                     let _ = std::fs::remove_file(&full);
