@@ -33,8 +33,9 @@ use std::fs::File;
 use std::io::BufWriter;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, Sender};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 use arrow::array::RecordBatch;
@@ -42,9 +43,8 @@ use arrow::compute::concat_batches;
 use parquet::arrow::ArrowWriter;
 use parquet::file::properties::WriterProperties;
 use parquet::file::writer::SerializedFileWriter;
-use rayon::prelude::*;
 
-use crate::encode::{ColumnEncoder, EncodedChunk, column_encoders};
+use crate::encode::{ColumnEncoder, EncodedChunk, column_encoders, costliest_first};
 use crate::error::{Error, Result};
 use crate::input::Chunk;
 use crate::parse::{Format, Parsed, Widths, parse_chunk};
@@ -515,17 +515,16 @@ fn encode(
     file: Option<OutFile>,
 ) -> parquet::errors::Result<Encoded> {
     if let Some(batch) = batch {
-        writers
-            .par_iter_mut()
-            .enumerate()
-            .try_for_each(|(i, w)| w.write(batch.column(i)))?;
+        let refs = writers.iter_mut().collect();
+        by_cost(refs, |i, w| w.write(batch.column(i)))?
+            .into_iter()
+            .collect::<parquet::errors::Result<()>>()?;
     }
     let Some(mut file) = file else {
         return Ok(Encoded::Open(writers));
     };
-    let chunks = writers
-        .into_par_iter()
-        .map(|w| w.close())
+    let chunks = by_cost(writers, |_, w| w.close())?
+        .into_iter()
         .collect::<parquet::errors::Result<Vec<EncodedChunk>>>()?;
     let mut rg = file.writer.next_row_group()?;
     for c in chunks {
@@ -536,6 +535,52 @@ fn encode(
     file.rows += meta.num_rows() as u64;
     file.groups += 1;
     Ok(Encoded::Closed(Box::new(file)))
+}
+
+/// `f` of each column's item, in column order. The columns are taken in
+/// [`costliest_first`] order from a shared counter by the calling thread and
+/// by as many pool threads as come free to help, so that the work is spread
+/// as it goes and ends on cheap columns.
+fn by_cost<T: Send, R: Send>(
+    items: Vec<T>,
+    f: impl Fn(usize, T) -> R + Sync,
+) -> parquet::errors::Result<Vec<R>> {
+    let items: Vec<Mutex<Option<T>>> = items.into_iter().map(|t| Mutex::new(Some(t))).collect();
+    let results: Vec<Mutex<Option<R>>> = items.iter().map(|_| Mutex::new(None)).collect();
+    let next = AtomicUsize::new(0);
+    let order = costliest_first();
+    let work = || {
+        loop {
+            let Some(&c) = order.get(next.fetch_add(1, Ordering::Relaxed)) else {
+                return;
+            };
+            // Each column is taken once, so neither lock is ever contended;
+            // a lock poisoned by a panic in `f` only leaves its item out.
+            let item = items.get(c).and_then(|m| m.lock().ok()?.take());
+            if let Some(item) = item {
+                let r = f(c, item);
+                if let Some(Ok(mut slot)) = results.get(c).map(Mutex::lock) {
+                    *slot = Some(r);
+                }
+            }
+        }
+    };
+    rayon::in_place_scope(|s| {
+        for _ in 1..rayon::current_num_threads() {
+            s.spawn(|_| work());
+        }
+        work();
+    });
+    // Every column has its result unless `f` panicked, and a panic goes on
+    // up from the scope; a missing result is still not passed over.
+    results
+        .into_iter()
+        .map(|m| {
+            m.into_inner().ok().flatten().ok_or_else(|| {
+                parquet::errors::ParquetError::General("a column was left unencoded".into())
+            })
+        })
+        .collect()
 }
 
 struct Coordinator<'a> {
@@ -903,6 +948,34 @@ fn writer_properties() -> WriterProperties {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn columns_are_each_done_once_and_answered_in_column_order() {
+        let order = costliest_first();
+        let mut sorted = order.to_vec();
+        sorted.sort_unstable();
+        assert_eq!(sorted, (0..crate::schema::col::COUNT).collect::<Vec<_>>());
+        assert_eq!(order[0], crate::schema::col::SOURCE_URL);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .expect("a pool");
+        let calls = AtomicUsize::new(0);
+        let got = pool
+            .install(|| {
+                by_cost(
+                    (0..crate::schema::col::COUNT).collect(),
+                    |c, item: usize| {
+                        calls.fetch_add(1, Ordering::Relaxed);
+                        (c, item * 2)
+                    },
+                )
+            })
+            .expect("every column answered");
+        let want: Vec<_> = (0..crate::schema::col::COUNT).map(|c| (c, c * 2)).collect();
+        assert_eq!(got, want);
+        assert_eq!(calls.into_inner(), crate::schema::col::COUNT);
+    }
 
     #[cfg(unix)]
     #[test]
