@@ -106,6 +106,12 @@ schema = {{n: types[t] for n, t in cols}}
 pl.scan_csv('{src}', separator='\\t', has_header=False, schema=schema, quote_char=None).sink_parquet('{dst}', compression='zstd')
 """
 
+# zstd levels: detente's (crates/events/src/encode.rs, the parquet crate's
+# default) and the others' own defaults, which the commands above leave as
+# they are (Polars documents 3). The output sizes printed next to the times
+# show what each buys.
+LEVELS = {"detente": "1", "duckdb": "default", "polars": "3, the default"}
+
 CHECK = """
 import duckdb, json
 con = duckdb.connect()
@@ -146,16 +152,23 @@ def main():
                     out.unlink()
             if name == "detente" and i < args.runs:
                 shutil.rmtree(work / f"store-{i}", ignore_errors=True)
+    # Output bytes of the last run: detente's event files, the others' file.
+    last = args.runs
+    outputs = {
+        "detente": sum(f.stat().st_size for f in (work / f"store-{last}" / "events").rglob("*.parquet")),
+        "duckdb": (work / f"duckdb-{last}.parquet").stat().st_size,
+        "polars": (work / f"polars-{last}.parquet").stat().st_size,
+    }
     med = {n: statistics.median(r["seconds"] for r in v) for n, v in results.items()}
     rss = {n: max(r["peak_rss"] for r in v) for n, v in results.items()}
     best_other = min(med["duckdb"], med["polars"])
     print()
     for n in tools:
-        print(f"{n:8} median {med[n]:7.2f} s   peak RSS {rss[n] / 1e9:5.2f} GB   {size / 1e6 / med[n]:7.1f} MB/s")
+        print(f"{n:8} median {med[n]:7.2f} s   peak RSS {rss[n] / 1e9:5.2f} GB   {size / 1e6 / med[n]:7.1f} MB/s"
+              f"   output {outputs[n] / 1e6:6.1f} MB (zstd level {LEVELS[n]})")
     print(f"ratio: detente is {best_other / med['detente']:.2f}x the faster of DuckDB and Polars "
           f"(DuckDB/detente {med['duckdb'] / med['detente']:.2f}, Polars/detente {med['polars'] / med['detente']:.2f})")
     # Equality: the same rows and sums from detente's Parquet and DuckDB's.
-    last = args.runs
     ours = subprocess.run([py, "-c", CHECK.format(glob=work / f"store-{last}" / "events" / "**" / "*.parquet")],
                           capture_output=True, text=True, check=True).stdout
     theirs = subprocess.run([py, "-c", CHECK.format(glob=work / f"duckdb-{last}.parquet")],
@@ -169,6 +182,7 @@ def main():
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "ingest.json").write_text(json.dumps({
         "input_bytes": size, "runs": results, "median_seconds": med, "peak_rss": rss,
+        "output_bytes": outputs, "zstd_level": LEVELS,
         "ratio_vs_faster": best_other / med["detente"], "equality": {"detente": a, "duckdb": b, "equal": same},
         "cpus": os.cpu_count(), "python": platform.python_version(),
     }, indent=2))
