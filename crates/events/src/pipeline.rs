@@ -583,6 +583,10 @@ fn by_cost<T: Send, R: Send>(
         .collect()
 }
 
+/// A partition's file is away only with the job that has its column
+/// writers, so a partition free for more rows always has it.
+const NO_FILE: &str = "a partition's file went missing";
+
 struct Coordinator<'a> {
     target: &'a Target<'a>,
     written: Vec<Written>,
@@ -695,7 +699,7 @@ impl Coordinator<'_> {
                 // Not started, the partition has no job, and so has its file.
                 let Some(file) = &part.file else {
                     part.columns = Columns::NotStarted;
-                    return self.fail(Error::Internal("a partition without its file".into()));
+                    return self.fail(Error::Internal(NO_FILE.into()));
                 };
                 column_encoders(file.writer.schema_descr(), file.format)
             }
@@ -704,9 +708,11 @@ impl Coordinator<'_> {
             // The budget cut the group after rows already given.
             part.cuts.pop_front();
             if part.group_rows > 0 {
+                let Some(file) = part.file.take() else {
+                    return self.fail(Error::Internal(NO_FILE.into()));
+                };
                 self.encoding += 1;
-                let file = part.file.take();
-                return spawn(key, writers, None, file);
+                return spawn(key, writers, None, Some(file));
             }
         }
         if let Some(mut batch) = part.queue.pop_front() {
@@ -729,13 +735,21 @@ impl Coordinator<'_> {
                 part.cuts.pop_front();
             }
             let close = part.group_rows == ROW_GROUP || at_cut;
+            let file = match close {
+                true => match part.file.take() {
+                    Some(f) => Some(f),
+                    None => return self.fail(Error::Internal(NO_FILE.into())),
+                },
+                false => None,
+            };
             self.encoding += 1;
-            let file = if close { part.file.take() } else { None };
             spawn(key, writers, Some(batch), file);
         } else if ending && part.group_rows > 0 {
+            let Some(file) = part.file.take() else {
+                return self.fail(Error::Internal(NO_FILE.into()));
+            };
             self.encoding += 1;
-            let file = part.file.take();
-            spawn(key, writers, None, file);
+            spawn(key, writers, None, Some(file));
         } else if part.group_rows == 0 {
             // Writers without rows cost memory and, at the end, hold back
             // the months still waiting for writers.
