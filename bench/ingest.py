@@ -128,6 +128,13 @@ def main():
     args = ap.parse_args()
     py = venv_python()
     detente = common.detente_bin()
+    # pip installs the latest releases: results name the versions they timed.
+    versions = json.loads(subprocess.run(
+        [py, "-c", "import duckdb, json, polars; print(json.dumps({'duckdb': duckdb.__version__, 'polars': polars.__version__}))"],
+        capture_output=True, text=True, check=True).stdout)
+    versions["detente"] = subprocess.run([detente, "--version"], capture_output=True, text=True,
+                                         check=True).stdout.split()[-1]
+    print("versions: " + ", ".join(f"{n} {v}" for n, v in sorted(versions.items())))
     work = Path(tempfile.mkdtemp(prefix="detente-bench-"))
     src = work / "gdelt2-big.csv"
     size, nfiles = build_input(src, args.gb)
@@ -184,7 +191,7 @@ def main():
         "input_bytes": size, "runs": results, "median_seconds": med, "peak_rss": rss,
         "output_bytes": outputs, "zstd_level": LEVELS,
         "ratio_vs_faster": best_other / med["detente"], "equality": {"detente": a, "duckdb": b, "equal": same},
-        "cpus": os.cpu_count(), "python": platform.python_version(),
+        "cpus": os.cpu_count(), "python": platform.python_version(), "versions": versions,
     }, indent=2))
     print(f"raw results: {(out_dir / 'ingest.json').relative_to(REPO)}")
     if not args.keep:
