@@ -616,28 +616,32 @@ const EXACT_POW10: [f64; 23] = [
 /// (Clinger's fast path). `None` for anything else, which the general parser
 /// then reads or rejects.
 fn plain_decimal(s: &[u8]) -> Option<f64> {
-    let (negative, digits) = match s.first()? {
-        b'-' => (true, &s[1..]),
+    let (negative, body) = match s.split_first()? {
+        (b'-', rest) => (true, rest),
         _ => (false, s),
     };
-    let (mut m, mut n, mut point, mut scale) = (0u64, 0u32, false, 0usize);
-    for &b in digits {
-        match b {
-            b'0'..=b'9' => {
-                if n == 19 {
-                    return None;
-                }
-                m = m * 10 + u64::from(b - b'0');
-                n += 1;
-                scale += usize::from(point);
-            }
-            b'.' if !point => point = true,
-            _ => return None,
-        }
-    }
-    if n == 0 || m > 1 << 53 {
+    // At most 19 digits and a point, whose value fits a u64; 20 digits may
+    // wrap, and are refused below.
+    if body.len() > 20 {
         return None;
     }
+    // One test a digit; the point, met at most once, takes the other branch.
+    let (mut m, mut point) = (0u64, None);
+    for (i, &b) in body.iter().enumerate() {
+        let d = b.wrapping_sub(b'0');
+        if d < 10 {
+            m = m.wrapping_mul(10).wrapping_add(u64::from(d));
+        } else if b == b'.' && point.is_none() {
+            point = Some(i);
+        } else {
+            return None;
+        }
+    }
+    let n = body.len() - usize::from(point.is_some());
+    if n == 0 || n > 19 || m > 1 << 53 {
+        return None;
+    }
+    let scale = point.map_or(0, |p| body.len() - p - 1);
     let v = m as f64 / *EXACT_POW10.get(scale)?;
     Some(if negative { -v } else { v })
 }
