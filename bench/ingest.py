@@ -4,7 +4,8 @@
 Builds one large GDELT 2.0 event file by concatenating the real 15-minute
 exports in ../shared/data/gdelt/v2/events (repeated until the target size),
 then converts it to zstd Parquet with each tool, several runs each, and prints
-the median wall time, the peak RSS and the ratios. Raw results go to
+the median wall time, the peak RSS, the ratio of the medians and each round's
+ratio (the tools of a round run back to back). Raw results go to
 bench/runs/<date>-<host>/ingest.json.
 
 Usage: python3 bench/ingest.py [--gb 2.0] [--runs 3] [--keep]
@@ -175,6 +176,13 @@ def main():
               f"   output {outputs[n] / 1e6:6.1f} MB (zstd level {LEVELS[n]})")
     print(f"ratio: detente is {best_other / med['detente']:.2f}x the faster of DuckDB and Polars "
           f"(DuckDB/detente {med['duckdb'] / med['detente']:.2f}, Polars/detente {med['polars'] / med['detente']:.2f})")
+    # The tools of one round run back to back, so a round's ratio sees the
+    # machine about as each tool saw it: their spread shows how steady the
+    # median's ratio is on a noisy machine.
+    per_round = [min(d["seconds"], p["seconds"]) / t["seconds"]
+                 for t, d, p in zip(results["detente"], results["duckdb"], results["polars"])]
+    print(f"ratio per round: {', '.join(f'{r:.2f}' for r in per_round)} "
+          f"(min {min(per_round):.2f}, median {statistics.median(per_round):.2f}, max {max(per_round):.2f})")
     # Equality: the same rows and sums from detente's Parquet and DuckDB's.
     ours = subprocess.run([py, "-c", CHECK.format(glob=work / f"store-{last}" / "events" / "**" / "*.parquet")],
                           capture_output=True, text=True, check=True).stdout
@@ -190,7 +198,7 @@ def main():
     (out_dir / "ingest.json").write_text(json.dumps({
         "input_bytes": size, "runs": results, "median_seconds": med, "peak_rss": rss,
         "output_bytes": outputs, "zstd_level": LEVELS,
-        "ratio_vs_faster": best_other / med["detente"], "equality": {"detente": a, "duckdb": b, "equal": same},
+        "ratio_vs_faster": best_other / med["detente"], "ratio_per_round": per_round, "equality": {"detente": a, "duckdb": b, "equal": same},
         "cpus": os.cpu_count(), "python": platform.python_version(), "versions": versions,
     }, indent=2))
     print(f"raw results: {(out_dir / 'ingest.json').relative_to(REPO)}")
