@@ -1373,10 +1373,10 @@ mod tests {
         names
     }
 
-    /// Every text column holds each row's field, over a thousand rows with
-    /// long fields and short rows.
+    /// Every text and decimal column holds each row's field, over a thousand
+    /// rows with long fields and short rows.
     #[test]
-    fn text_columns_hold_each_rows_field() {
+    fn text_and_decimal_columns_hold_each_rows_field() {
         let gdelt1 = std::env::var_os("CARGO_MANIFEST_DIR")
             .map_or_else(
                 || env!("CARGO_MANIFEST_DIR").into(),
@@ -1408,16 +1408,25 @@ mod tests {
             )
             .expect("parsed");
             assert_eq!(p.rows_written as usize, rows.len(), "{format:?}");
-            let mut checked = 0;
+            let (mut checked, mut decimals) = (0, 0);
             for batch in p.batches.values() {
                 let line = batch.column_by_name("line").expect("line");
                 let line = line.as_any().downcast_ref::<Int64Array>().expect("i64");
                 for (k, name) in names.iter().enumerate() {
-                    // MonthYear and Year are not kept; the count below
-                    // catches a name that is wrong.
+                    // MonthYear and Year are not kept; the counts below
+                    // catch a name that is wrong.
                     let Some(a) = batch.column_by_name(name) else {
                         continue;
                     };
+                    if let Some(a) = a.as_any().downcast_ref::<Float64Array>() {
+                        for (r, got) in a.iter().enumerate() {
+                            let raw = &rows[line.value(r) as usize - 1];
+                            let want = raw.split('\t').nth(k).filter(|s| !s.is_empty());
+                            let want = want.map(|s| s.parse::<f64>().expect("a decimal"));
+                            assert_eq!(got, want, "{format:?} {name} row {r}");
+                            decimals += 1;
+                        }
+                    }
                     let Some(a) = a.as_any().downcast_ref::<BinaryArray>() else {
                         continue;
                     };
@@ -1433,6 +1442,9 @@ mod tests {
             // 4) for each of 3 places, and the source URL.
             let per_row = if format == Format::Gdelt2 { 39 } else { 36 };
             assert_eq!(checked, rows.len() * per_row, "{format:?}");
+            // fraction_date, goldstein, avg_tone and each place's latitude
+            // and longitude.
+            assert_eq!(decimals, rows.len() * 9, "{format:?}");
         }
     }
 
