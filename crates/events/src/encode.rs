@@ -859,7 +859,41 @@ fn hybrid(values: &[u32], width: u8, out: &mut Vec<u8>) {
     }
     let groups = values.len().div_ceil(8);
     uleb(((groups as u64) << 1) | 1, out);
-    pack(values.iter().map(|v| u64::from(*v)), width, groups * 8, out);
+    // Dictionary indices take up to 16 bits in all but the largest
+    // dictionaries: those widths get a packer of their own.
+    macro_rules! by_width {
+        ($($w:literal)*) => {
+            match width {
+                $($w => pack_eights::<$w>(values, out),)*
+                _ => pack(values.iter().map(|v| u64::from(*v)), width, groups * 8, out),
+            }
+        };
+    }
+    by_width!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16);
+}
+
+/// Packs values of `W` bits as [`pack`] does, eight at a time into `W`
+/// bytes, the last eight padded with zeros. The shifts are constants,
+/// where [`pack`] shifts by a running count: packing indices took 2.5% of
+/// an ingest's instructions that way.
+fn pack_eights<const W: usize>(values: &[u32], out: &mut Vec<u8>) {
+    let eight = |g: &[u32; 8], out: &mut Vec<u8>| {
+        let acc = g
+            .iter()
+            .enumerate()
+            .fold(0u128, |acc, (i, v)| acc | u128::from(*v) << (W * i));
+        out.extend_from_slice(&acc.to_le_bytes()[..W]);
+    };
+    let (groups, rest) = values.as_chunks::<8>();
+    out.reserve((groups.len() + 1) * W);
+    for g in groups {
+        eight(g, out);
+    }
+    if !rest.is_empty() {
+        let mut last = [0u32; 8];
+        last[..rest.len()].copy_from_slice(rest);
+        eight(&last, out);
+    }
 }
 
 /// Packs `count` values of `width` bits, LSB first, values past the
@@ -1286,6 +1320,29 @@ mod tests {
             want.extend_from_slice(v);
         }
         assert_eq!(page, want);
+    }
+
+    /// Each width's packer of eights lays values out as the general packer
+    /// does, for runs of every length up to a few eights.
+    #[test]
+    fn eights_pack_as_any_width_packs() {
+        let mut rng = ChaCha8Rng::seed_from_u64(17);
+        for width in 1..=20u8 {
+            for n in 0..40usize {
+                let values: Vec<u32> = (0..n)
+                    .map(|_| rng.random_range(0..1u64 << width) as u32)
+                    .collect();
+                let mut got = Vec::new();
+                hybrid(&values, width, &mut got);
+                let mut want = Vec::new();
+                if n > 0 {
+                    uleb(((n.div_ceil(8) as u64) << 1) | 1, &mut want);
+                    let wide = values.iter().map(|v| u64::from(*v));
+                    pack(wide, width, n.div_ceil(8) * 8, &mut want);
+                }
+                assert_eq!(got, want, "width {width}, {n} values");
+            }
+        }
     }
 
     #[test]
