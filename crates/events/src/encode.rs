@@ -19,6 +19,7 @@
 //! metadata a reader needs (offsets, sizes, encodings, statistics), and then
 //! spliced into its row group.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 
 use arrow::array::{Array, ArrayRef, AsArray, BooleanBufferBuilder};
@@ -170,6 +171,8 @@ pub(crate) struct ColumnEncoder {
     plain: Vec<u8>,
     flags: BooleanBufferBuilder,
     ints: Vec<i64>,
+    /// The page body before compression, kept between pages.
+    body: Vec<u8>,
     /// Pages written, in order.
     sink: TrackedWrite<Vec<u8>>,
     pages: Vec<(Encoding, i32)>,
@@ -246,6 +249,7 @@ impl ColumnEncoder {
             plain: Vec::new(),
             flags: BooleanBufferBuilder::new(0),
             ints: Vec::new(),
+            body: Vec::new(),
             sink: TrackedWrite::new(Vec::new()),
             pages: Vec::new(),
             uncompressed: 0,
@@ -460,7 +464,9 @@ impl ColumnEncoder {
             }
             _ => self.plain.len() + self.rows.div_ceil(8),
         };
-        let mut body = Vec::with_capacity(16 + self.rows.div_ceil(8) + values);
+        let mut body = std::mem::take(&mut self.body);
+        body.clear();
+        body.reserve(16 + self.rows.div_ceil(8) + values);
         if self.nullable {
             let start = body.len();
             body.extend_from_slice(&[0; 4]);
@@ -497,7 +503,9 @@ impl ColumnEncoder {
             .map_err(|_| ParquetError::General("a page of more than 2^32 rows".into()))?;
         self.rows = 0;
         let uncompressed = body.len();
-        let buf = self.stored(body)?;
+        let buf = self.stored(&body);
+        self.body = body;
+        let buf = buf?;
         let page = Page::DataPage {
             buf: Bytes::from(buf),
             num_values: rows,
@@ -523,11 +531,11 @@ impl ColumnEncoder {
     }
 
     /// A page body as the file stores it: compressed when the column is.
-    fn stored(&self, body: Vec<u8>) -> Result<Vec<u8>> {
+    fn stored(&self, body: &[u8]) -> Result<Vec<u8>> {
         if self.compress {
-            zstd_compress(&body)
+            zstd_compress(body)
         } else {
-            Ok(body)
+            Ok(body.to_vec())
         }
     }
 
@@ -540,8 +548,38 @@ impl ColumnEncoder {
         }
     }
 
-    /// Ends the column chunk.
-    pub(crate) fn close(mut self) -> Result<EncodedChunk> {
+    /// Ends the column chunk and makes the encoder ready for the next,
+    /// keeping its buffers and its dictionary's room: a row group's
+    /// dictionaries grow to about the same size as the one before, and
+    /// growing them again rehashes every value they hold.
+    pub(crate) fn close(&mut self) -> Result<EncodedChunk> {
+        let chunk = self.chunk();
+        self.reset();
+        chunk
+    }
+
+    /// Empties the encoder for a new column chunk, keeping its memory.
+    fn reset(&mut self) {
+        self.dict.clear();
+        self.dict_full = false;
+        self.rows = 0;
+        self.valid.truncate(0);
+        self.indices.clear();
+        self.plain.clear();
+        self.flags.truncate(0);
+        self.ints.clear();
+        let room = self.sink.bytes_written();
+        self.sink = TrackedWrite::new(Vec::with_capacity(room));
+        self.pages.clear();
+        self.uncompressed = 0;
+        self.compressed = 0;
+        self.chunk_rows = 0;
+        self.nulls = 0;
+        self.min_max = MinMax::None;
+    }
+
+    /// The column chunk of the rows written since the last.
+    fn chunk(&mut self) -> Result<EncodedChunk> {
         self.flush_page()?;
         let compression = if self.compress {
             Compression::ZSTD(ZstdLevel::try_new(ZSTD_LEVEL)?)
@@ -556,7 +594,8 @@ impl ColumnEncoder {
         if self.plan == Plan::Dictionary {
             let body = self.dict.page(self.kind_width());
             let len = body.len();
-            let buf = self.stored(body)?;
+            let buf = self.stored(&body)?;
+            drop(body);
             let page = Page::DictionaryPage {
                 buf: Bytes::from(buf),
                 num_values: self.dict.len() as u32,
@@ -575,17 +614,18 @@ impl ColumnEncoder {
             });
             encodings.push(Encoding::PLAIN);
         }
-        for (encoding, count) in &self.pages {
+        for (encoding, count) in self.pages.drain(..) {
             stats.push(PageEncodingStats {
                 page_type: PageType::DATA_PAGE,
-                encoding: *encoding,
-                count: *count,
+                encoding,
+                count,
             });
-            encodings.push(*encoding);
+            encodings.push(encoding);
         }
         let statistics = (self.kind != Kind::Str).then(|| self.statistics());
+        let sink = std::mem::replace(&mut self.sink, TrackedWrite::new(Vec::new()));
         let mut bytes = head.into_inner()?;
-        bytes.extend_from_slice(&self.sink.into_inner()?);
+        bytes.extend_from_slice(&sink.into_inner()?);
         let mut b = ColumnChunkMetaData::builder(self.descr.clone())
             .set_compression(compression)
             .set_encodings_mask(EncodingMask::new_from_encodings(encodings.iter()))
@@ -689,6 +729,15 @@ impl Dictionary {
         self.keys.len() + self.spans.len()
     }
 
+    /// Forgets every value, keeping the memory.
+    fn clear(&mut self) {
+        self.table.clear();
+        self.keys.clear();
+        self.small.fill(0);
+        self.text.clear();
+        self.spans.clear();
+    }
+
     /// The index of a fixed-width value, added when new.
     fn fixed(&mut self, key: u64) -> u32 {
         use std::hash::BuildHasher;
@@ -754,7 +803,7 @@ impl Dictionary {
     }
 
     /// The plain-encoded dictionary page.
-    fn page(&mut self, width: Option<usize>) -> Vec<u8> {
+    fn page(&self, width: Option<usize>) -> Cow<'_, [u8]> {
         match width {
             Some(4) => self
                 .keys
@@ -762,7 +811,7 @@ impl Dictionary {
                 .flat_map(|k| (*k as u32).to_le_bytes())
                 .collect(),
             Some(_) => self.keys.iter().flat_map(|k| k.to_le_bytes()).collect(),
-            None => std::mem::take(&mut self.text),
+            None => Cow::Borrowed(&self.text),
         }
     }
 }
@@ -1051,17 +1100,29 @@ mod tests {
     /// Writes the batches as one row group through the column encoders and
     /// returns the file.
     fn write(format: Format, batches: &[RecordBatch]) -> Bytes {
+        let mut encoders = column_encoders(&schema_descr(), format);
+        write_with(&mut encoders, batches)
+    }
+
+    fn schema_descr() -> SchemaDescriptor {
+        let (file, _) = ArrowWriter::try_new(Vec::new(), schema(), None)
+            .and_then(|w| w.into_serialized_writer())
+            .expect("writer");
+        file.schema_descr().clone()
+    }
+
+    /// Writes the batches as one row group through the given encoders.
+    fn write_with(encoders: &mut [ColumnEncoder], batches: &[RecordBatch]) -> Bytes {
         let (mut file, _) = ArrowWriter::try_new(Vec::new(), schema(), None)
             .and_then(|w| w.into_serialized_writer())
             .expect("writer");
-        let mut encoders = column_encoders(file.schema_descr(), format);
         for b in batches {
             for (e, c) in encoders.iter_mut().zip(b.columns()) {
                 e.write(c).expect("encoded");
             }
         }
         let mut rg = file.next_row_group().expect("row group");
-        for e in encoders {
+        for e in encoders.iter_mut() {
             e.close()
                 .expect("closed")
                 .append_to(&mut rg)
@@ -1099,20 +1160,61 @@ mod tests {
         }
     }
 
+    /// A random run of writes of uneven sizes, some sliced at odd offsets,
+    /// across page boundaries.
+    fn batches(rng: &mut ChaCha8Rng) -> Vec<RecordBatch> {
+        let mut batches = Vec::new();
+        for _ in 0..rng.random_range(1..5) {
+            let rows = [0, 1, 7, 9, 333, PAGE_ROWS - 3, PAGE_ROWS + 11][rng.random_range(0..7)];
+            let b = batch(rng, rows + 5);
+            let skip = rng.random_range(0..5);
+            batches.push(b.slice(skip, rows));
+        }
+        batches
+    }
+
+    #[test]
+    fn encoders_closed_once_encode_the_next_chunk_as_new_ones() {
+        for seed in 0..6 {
+            let mut rng = ChaCha8Rng::seed_from_u64(100 + seed);
+            let format = [Format::Gdelt1, Format::Gdelt2, Format::Icews][seed as usize % 3];
+            let mut used = column_encoders(&schema_descr(), format);
+            // The first chunk's text overflows the dictionary on some seeds:
+            // the next chunk must start with a dictionary again.
+            let mut first = batches(&mut rng);
+            if seed % 2 == 0 {
+                first.push(wide_text(&mut rng, DICTIONARY_BYTES / 400 + 1));
+            }
+            write_with(&mut used, &first);
+            let next = batches(&mut rng);
+            let again = write_with(&mut used, &next);
+            assert_eq!(again, write(format, &next), "seed {seed}");
+        }
+    }
+
+    /// Rows whose text columns hold distinct values of 400 bytes.
+    fn wide_text(rng: &mut ChaCha8Rng, rows: usize) -> RecordBatch {
+        let b = batch(rng, rows);
+        let text: ArrayRef = Arc::new(StringArray::from_iter_values(
+            (0..rows).map(|i| format!("{i:08}{}", "x".repeat(392))),
+        ));
+        let columns = COLUMNS
+            .iter()
+            .enumerate()
+            .map(|(c, (_, kind))| match kind {
+                Kind::Str => text.clone(),
+                _ => b.column(c).clone(),
+            })
+            .collect();
+        RecordBatch::try_new(schema(), columns).expect("columns of the schema")
+    }
+
     #[test]
     fn chunks_read_back_as_written() {
         for seed in 0..12 {
             let mut rng = ChaCha8Rng::seed_from_u64(seed);
             let format = [Format::Gdelt1, Format::Gdelt2, Format::Icews][seed as usize % 3];
-            // Writes of uneven sizes, some sliced at odd offsets, across
-            // page boundaries.
-            let mut batches = Vec::new();
-            for _ in 0..rng.random_range(1..5) {
-                let rows = [0, 1, 7, 9, 333, PAGE_ROWS - 3, PAGE_ROWS + 11][rng.random_range(0..7)];
-                let b = batch(&mut rng, rows + 5);
-                let skip = rng.random_range(0..5);
-                batches.push(b.slice(skip, rows));
-            }
+            let batches = batches(&mut rng);
             let want = concat_batches(&schema(), &batches).expect("one batch");
             let file = write(format, &batches);
             let got = read(&file);

@@ -75,15 +75,26 @@ pub(crate) enum Event {
         part: (i32, u32),
         result: parquet::errors::Result<Encoded>,
     },
+    /// The whole rollup was encoded as its Parquet file; the rollup comes
+    /// back with it.
+    Rollup {
+        rollup: Rollup,
+        file: std::result::Result<Vec<u8>, String>,
+    },
 }
+
+/// What the coordinator hands back on success: the parse totals, the rollup
+/// and, when the rollup is complete and not empty, its Parquet file.
+pub(crate) type Coordinated = (Parsed, Rollup, Option<std::result::Result<Vec<u8>, String>>);
 
 /// A partition's column writers after an encoding job.
 pub(crate) enum Encoded {
     /// Still open for more rows.
     Open(Vec<ColumnEncoder>),
     /// Closed: a complete row group, appended to the partition's file,
-    /// which comes back with it.
-    Closed(Box<OutFile>),
+    /// which comes back with it, and the column writers, empty and ready
+    /// for another row group.
+    Closed(Box<OutFile>, Vec<ColumnEncoder>),
 }
 
 /// What one ingest writes to.
@@ -352,7 +363,7 @@ pub(crate) fn coordinate(
     events: Receiver<Event>,
     sender: Sender<Event>,
     pool: Sender<Vec<u8>>,
-) -> (Vec<Written>, Result<(Parsed, Rollup)>) {
+) -> (Vec<Written>, Result<Coordinated>) {
     let mut c = Coordinator {
         target,
         written: Vec::new(),
@@ -364,6 +375,8 @@ pub(crate) fn coordinate(
         encoding: 0,
         threads: rayon::current_num_threads().max(1),
         unsynced: Vec::new(),
+        rollup_file: None,
+        spare: Vec::new(),
         syncer: Syncer::start(),
     };
     let threads = c.threads;
@@ -466,14 +479,33 @@ pub(crate) fn coordinate(
                     c.encoding -= 1;
                     c.encoded(part, result, &mut spawn);
                 }
+                Event::Rollup { rollup, file } => {
+                    c.encoding -= 1;
+                    c.rollup = rollup;
+                    c.rollup_file = Some(file);
+                }
             }
             if c.error.is_some() {
                 // Stops the reader at its next buffer.
                 pool = None;
             }
             if ended && parsing == 0 && !c.ending {
-                // Every row is in its partition's queue: close the last row groups.
+                // Every row is in its partition's queue: close the last row
+                // groups. The rollup is whole: its file is encoded meanwhile
+                // on the pool rather than after them on one thread.
                 c.ending = true;
+                if c.error.is_none() && c.rollup.is_complete() && !c.rollup.is_empty() {
+                    let rollup = std::mem::take(&mut c.rollup);
+                    let tx = sender.clone();
+                    c.encoding += 1;
+                    scope.spawn(move |_| {
+                        let file = catch_unwind(AssertUnwindSafe(|| {
+                            rollup.write(Vec::new()).map_err(|e| e.to_string())
+                        }))
+                        .unwrap_or_else(|_| Err("encoding the rollup panicked".into()));
+                        let _ = tx.send(Event::Rollup { rollup, file });
+                    });
+                }
                 let keys: Vec<_> = c.parts.keys().copied().collect();
                 for key in keys {
                     c.pump(key, &mut spawn);
@@ -523,7 +555,8 @@ fn encode(
     let Some(mut file) = file else {
         return Ok(Encoded::Open(writers));
     };
-    let chunks = by_cost(writers, |_, w| w.close())?
+    let refs = writers.iter_mut().collect();
+    let chunks = by_cost(refs, |_, w| w.close())?
         .into_iter()
         .collect::<parquet::errors::Result<Vec<EncodedChunk>>>()?;
     let mut rg = file.writer.next_row_group()?;
@@ -534,7 +567,7 @@ fn encode(
     file.unsynced += u64::try_from(meta.compressed_size()).unwrap_or(0);
     file.rows += meta.num_rows() as u64;
     file.groups += 1;
-    Ok(Encoded::Closed(Box::new(file)))
+    Ok(Encoded::Closed(Box::new(file), writers))
 }
 
 /// `f` of each column's item, in column order. The columns are taken in
@@ -602,6 +635,11 @@ struct Coordinator<'a> {
     threads: usize,
     /// Files closed before the end, to sync at the end.
     unsynced: Vec<PathBuf>,
+    /// The rollup's Parquet file, once encoded.
+    rollup_file: Option<std::result::Result<Vec<u8>, String>>,
+    /// Column writers of closed row groups, ready for others: a fresh
+    /// set grows its buffers and rehashes its dictionaries as it fills.
+    spare: Vec<Vec<ColumnEncoder>>,
     syncer: Syncer,
 }
 
@@ -701,7 +739,10 @@ impl Coordinator<'_> {
                     part.columns = Columns::NotStarted;
                     return self.fail(Error::Internal(NO_FILE.into()));
                 };
-                column_encoders(file.writer.schema_descr(), file.format)
+                match self.spare.pop() {
+                    Some(w) => w,
+                    None => column_encoders(file.writer.schema_descr(), file.format),
+                }
             }
         };
         if part.cuts.front() == Some(&part.given) {
@@ -798,7 +839,13 @@ impl Coordinator<'_> {
         let mut file_full = false;
         let appended = result.map(|e| match e {
             Encoded::Open(w) => part.columns = Columns::Ready(w),
-            Encoded::Closed(mut file) => {
+            Encoded::Closed(mut file, writers) => {
+                // Kept for the next partition that starts a row group, a
+                // few sets at most: each holds about a row group's worth of
+                // buffers and dictionary room.
+                if self.spare.len() < self.threads {
+                    self.spare.push(writers);
+                }
                 if file.unsynced >= SYNC_BYTES
                     && let Some(handle) = &file.handle
                 {
@@ -892,7 +939,7 @@ impl Coordinator<'_> {
     }
 
     /// Writes the footers and syncs the files, unless something failed.
-    fn finish(mut self) -> (Vec<Written>, Result<(Parsed, Rollup)>) {
+    fn finish(mut self) -> (Vec<Written>, Result<Coordinated>) {
         if let Some(e) = self.error.take() {
             return (self.written, Err(e));
         }
@@ -929,7 +976,10 @@ impl Coordinator<'_> {
         if let Err(e) = self.syncer.finish() {
             return (self.written, Err(e));
         }
-        (self.written, Ok((self.totals, self.rollup)))
+        (
+            self.written,
+            Ok((self.totals, self.rollup, self.rollup_file)),
+        )
     }
 }
 

@@ -19,6 +19,7 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -605,8 +606,8 @@ impl EventStore {
                     })
                 });
                 written.extend(files);
-                let (parsed, rollup) = outcome?;
-                Ok((format, parsed, rollup))
+                let (parsed, rollup, file) = outcome?;
+                Ok((format, parsed, rollup, file))
             },
         );
         if let Some(h) = hasher {
@@ -624,8 +625,8 @@ impl EventStore {
         };
         let previous = self.find(&sha)?;
         let written_rollup = match result {
-            Ok((format, parsed, rollup)) => {
-                write_rollup(&self.root, format, &run, &rollup).map(|r| (format, parsed, r))
+            Ok((format, parsed, rollup, file)) => {
+                write_rollup(&self.root, format, &run, &rollup, file).map(|r| (format, parsed, r))
             }
             Err(e) => Err(e),
         };
@@ -792,7 +793,15 @@ enum RollupFile {
 }
 
 /// Writes the rollup of an ingest beside its events, synced.
-fn write_rollup(root: &Path, format: Format, run: &str, rollup: &Rollup) -> Result<RollupFile> {
+/// Writes the rollup's file, from `encoded` when the ingest has encoded it
+/// already.
+fn write_rollup(
+    root: &Path,
+    format: Format,
+    run: &str,
+    rollup: &Rollup,
+    encoded: Option<std::result::Result<Vec<u8>, String>>,
+) -> Result<RollupFile> {
     if !rollup.is_complete() {
         return Ok(RollupFile::Missing);
     }
@@ -813,8 +822,11 @@ fn write_rollup(root: &Path, format: Format, run: &str, rollup: &Rollup) -> Resu
         std::fs::create_dir_all(dir).map_err(io)?;
     }
     let result = (|| {
-        let file = File::create(&full).map_err(io)?;
-        let file = rollup.write(file).map_err(|e| pq(&e))?;
+        let mut file = File::create(&full).map_err(io)?;
+        match encoded {
+            Some(bytes) => file.write_all(&bytes.map_err(|e| pq(&e))?).map_err(io)?,
+            None => file = rollup.write(file).map_err(|e| pq(&e))?,
+        }
         file.sync_all().map_err(io)?;
         if let Some(dir) = full.parent() {
             sync_dir(dir);
