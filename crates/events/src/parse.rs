@@ -845,7 +845,7 @@ pub fn parse_chunk(
     let mut recent = Recent::default();
     // One check for the whole chunk; lines are checked one by one only in a
     // chunk that holds invalid UTF-8.
-    let whole = std::str::from_utf8(chunk).ok();
+    let whole = simdutf8::basic::from_utf8(chunk).ok();
     while start < chunk.len() {
         let end = memchr::memchr(b'\n', &chunk[start..])
             .map(|i| start + i)
