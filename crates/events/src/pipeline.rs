@@ -77,15 +77,15 @@ pub(crate) enum Event {
     },
     /// The whole rollup was encoded as its Parquet file; the rollup comes
     /// back with it.
-    Rollup {
-        rollup: Rollup,
-        file: std::result::Result<Vec<u8>, String>,
-    },
+    Rollup { rollup: Rollup, file: RollupBytes },
 }
+
+/// A rollup's Parquet file, or why it could not be encoded.
+pub(crate) type RollupBytes = std::result::Result<Vec<u8>, String>;
 
 /// What the coordinator hands back on success: the parse totals, the rollup
 /// and, when the rollup is complete and not empty, its Parquet file.
-pub(crate) type Coordinated = (Parsed, Rollup, Option<std::result::Result<Vec<u8>, String>>);
+pub(crate) type Coordinated = (Parsed, Rollup, Option<RollupBytes>);
 
 /// A partition's column writers after an encoding job.
 pub(crate) enum Encoded {
@@ -636,7 +636,7 @@ struct Coordinator<'a> {
     /// Files closed before the end, to sync at the end.
     unsynced: Vec<PathBuf>,
     /// The rollup's Parquet file, once encoded.
-    rollup_file: Option<std::result::Result<Vec<u8>, String>>,
+    rollup_file: Option<RollupBytes>,
     /// Column writers of closed row groups, ready for others: a fresh
     /// set grows its buffers and rehashes its dictionaries as it fills.
     spare: Vec<Vec<ColumnEncoder>>,

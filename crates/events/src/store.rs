@@ -33,7 +33,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::input::{Chunker, with_reader};
 use crate::parse::{Format, Parsed, detect};
-use crate::pipeline::{self, Event, Target, Written};
+use crate::pipeline::{self, Event, RollupBytes, Target, Written};
 use crate::rollup::Rollup;
 
 const MIGRATIONS: &[&str] = &[
@@ -792,15 +792,14 @@ enum RollupFile {
     Missing,
 }
 
-/// Writes the rollup of an ingest beside its events, synced.
-/// Writes the rollup's file, from `encoded` when the ingest has encoded it
-/// already.
+/// Writes the rollup of an ingest beside its events, synced: the bytes the
+/// ingest encoded when it has them, else the rollup encoded here.
 fn write_rollup(
     root: &Path,
     format: Format,
     run: &str,
     rollup: &Rollup,
-    encoded: Option<std::result::Result<Vec<u8>, String>>,
+    encoded: Option<RollupBytes>,
 ) -> Result<RollupFile> {
     if !rollup.is_complete() {
         return Ok(RollupFile::Missing);
