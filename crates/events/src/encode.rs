@@ -558,7 +558,8 @@ impl ColumnEncoder {
         chunk
     }
 
-    /// Empties the encoder for a new column chunk, keeping its memory.
+    /// Empties the encoder for a new column chunk, keeping its memory but
+    /// the sink's, whose bytes went with the chunk.
     fn reset(&mut self) {
         self.dict.clear();
         self.dict_full = false;
@@ -568,8 +569,7 @@ impl ColumnEncoder {
         self.plain.clear();
         self.flags.truncate(0);
         self.ints.clear();
-        let room = self.sink.bytes_written();
-        self.sink = TrackedWrite::new(Vec::with_capacity(room));
+        self.sink = TrackedWrite::new(Vec::new());
         self.pages.clear();
         self.uncompressed = 0;
         self.compressed = 0;
